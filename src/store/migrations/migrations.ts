@@ -1,0 +1,17 @@
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { initialSchema } from "./001-initial-schema.js";
+
+export type Dialect = "sqlite" | "postgres";
+
+/**
+ * Versioned migrations, applied in name order on server start by both
+ * adapters. Never edit one that has shipped: add the next.
+ */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  const all: Record<string, Migration> = {
+    "001-initial-schema": initialSchema(dialect),
+  };
+  return { getMigrations: async () => all };
+}
+
+export type AnyDb = Kysely<unknown>;
