@@ -1,0 +1,69 @@
+import type { Readable } from "node:stream";
+import { ApiError } from "../domain/errors.js";
+
+/** Bytes to store: a buffer, a Node stream or any async iterable of chunks. */
+export type BlobSource = Uint8Array | Readable | AsyncIterable<Uint8Array>;
+
+export interface PutBlobOptions {
+  /** When given, the bytes must hash to this digest or nothing is stored. */
+  expectedDigest?: string;
+}
+
+export interface StoredBlob {
+  /** `sha256:<hex>` of the bytes. */
+  digest: string;
+  size: number;
+}
+
+/**
+ * Content-addressed storage for chunks, manifests, artifacts and diffs. A blob
+ * is named by the digest of its bytes, is never overwritten with other bytes
+ * and is removed only by garbage collection.
+ *
+ * Methods that take a digest throw `BadRequestError` when it is not of the
+ * form `sha256:<64 lowercase hex>`. Lookups return `undefined` (or `false`)
+ * for a missing blob; the caller decides whether that is a 404.
+ */
+export interface BlobStore {
+  /**
+   * Streams bytes in, hashing as it goes, in constant memory. Atomic: readers
+   * see the whole blob or none of it. Storing bytes that are already stored
+   * succeeds and keeps one copy, also when several puts race. With
+   * `expectedDigest`, a mismatch throws `BadRequestError` and stores nothing.
+   * An error from the source is rethrown and stores nothing.
+   */
+  put(source: BlobSource, options?: PutBlobOptions): Promise<StoredBlob>;
+  /**
+   * The blob's bytes as a stream that re-hashes them as they pass. If they no
+   * longer match the digest the stream fails with `BlobCorruptError` before
+   * its last chunk, so a reader never sees a complete corrupt copy.
+   */
+  get(digest: string): Promise<Readable | undefined>;
+  /** The whole blob, verified; throws `BlobCorruptError` if it does not match. */
+  getBytes(digest: string): Promise<Uint8Array | undefined>;
+  has(digest: string): Promise<boolean>;
+  stat(digest: string): Promise<{ size: number } | undefined>;
+  /** Returns whether there was a blob to delete. */
+  delete(digest: string): Promise<boolean>;
+  /** Every stored digest, in no particular order (for garbage collection and verify). */
+  list(): AsyncIterable<string>;
+  /** Re-hashes the stored bytes. */
+  verify(digest: string): Promise<"ok" | "missing" | "corrupt">;
+}
+
+/**
+ * Stored bytes no longer hash to their digest: disk or bucket damage, not a
+ * client mistake, so it maps to a 500 while naming the blob to repair.
+ */
+export class BlobCorruptError extends ApiError {
+  readonly digest: string;
+  /** What the bytes hash to now. */
+  readonly actualDigest: string;
+
+  constructor(digest: string, actualDigest: string) {
+    super("INTERNAL", `Blob ${digest} is corrupt: its bytes hash to ${actualDigest}`);
+    this.name = "BlobCorruptError";
+    this.digest = digest;
+    this.actualDigest = actualDigest;
+  }
+}
