@@ -35,6 +35,10 @@ const ATTRIBUTE_COLUMNS: Record<string, AttributeColumn> = {
   experiment_id: { column: "experiment_id", type: "experiment", nullable: false },
 };
 
+function attributeColumn(key: string): AttributeColumn | undefined {
+  return Object.hasOwn(ATTRIBUTE_COLUMNS, key) ? ATTRIBUTE_COLUMNS[key] : undefined;
+}
+
 const STAGES: Record<ViewType, string | undefined> = {
   ACTIVE_ONLY: "active",
   DELETED_ONLY: "deleted",
@@ -139,10 +143,10 @@ function matchingRuns(db: Kysely<Database>, dialect: Dialect, c: Comparison): Ex
 }
 
 function attributeComparison(dialect: Dialect, c: Comparison): Expression<SqlBool> {
-  const attribute = ATTRIBUTE_COLUMNS[c.key];
+  const attribute = attributeColumn(c.key);
   if (attribute === undefined) throw new BadRequestError(`unknown run attribute "${c.key}"`);
   const column = sql.ref(`runs.${attribute.column}`);
-  if (attribute.type === "time") return numberCompare(column, c);
+  if (attribute.type === "time") return integerCompare(column, c);
   if (attribute.type === "text") return stringCompare(dialect, column, c);
   const toId = (v: string) => (/^\d+$/.test(v) ? Number(v) : -1);
   if ((c.op === "IN" || c.op === "NOT IN") && Array.isArray(c.value)) {
@@ -169,6 +173,30 @@ function numberCompare(column: Expression<unknown>, c: Comparison): RawBuilder<S
     throw invalid(c);
   }
   return sql<SqlBool>`${column} ${sql.raw(op)} ${c.value}`;
+}
+
+/**
+ * Time columns are integers, and PostgreSQL will not bind 1.5 as a bigint:
+ * a fractional bound is rounded the way that keeps the comparison exact.
+ */
+function integerCompare(column: Expression<unknown>, c: Comparison): RawBuilder<SqlBool> {
+  const v = c.value;
+  if (typeof v !== "number" || Number.isInteger(v)) return numberCompare(column, c);
+  if (!Number.isFinite(v)) throw invalid(c);
+  switch (c.op) {
+    case "=":
+      return sql<SqlBool>`1 = 0`;
+    case "!=":
+      return sql<SqlBool>`${column} is not null`;
+    case ">":
+    case ">=":
+      return sql<SqlBool>`${column} >= ${Math.ceil(v)}`;
+    case "<":
+    case "<=":
+      return sql<SqlBool>`${column} <= ${Math.floor(v)}`;
+    default:
+      throw invalid(c);
+  }
 }
 
 function stringCompare(
@@ -260,7 +288,7 @@ function orderTerm(
       };
     }
     case "attribute": {
-      const attribute = ATTRIBUTE_COLUMNS[order.key];
+      const attribute = attributeColumn(order.key);
       if (attribute === undefined) {
         throw new BadRequestError(`cannot order runs by unknown attribute "${order.key}"`);
       }
