@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { BlobStore } from "../blobs/blob-store.js";
+import { createTrackingServices } from "../services/tracking-services.js";
+import type { MetadataStore } from "../store/metadata-store.js";
+import { installErrorHandlers } from "./error-handler.js";
+import { openApiRoute, registerOpenApi } from "./openapi.js";
+import { healthRoutes } from "./routes/health-routes.js";
+import { artifactsRoutes } from "./routes/v1/artifacts-routes.js";
+import { batchRoutes } from "./routes/v1/batch-routes.js";
+import { experimentsRoutes } from "./routes/v1/experiments-routes.js";
+import { metricsRoutes } from "./routes/v1/metrics-routes.js";
+import { runsRoutes } from "./routes/v1/runs-routes.js";
+import { typeboxValidatorCompiler } from "./typebox-validator.js";
+
+export interface AppOptions {
+  store: MetadataStore;
+  blobs: BlobStore;
+  /** A pino-compatible logger, `true` for Fastify's default, or nothing for silence. */
+  logger?: FastifyBaseLogger | boolean;
+}
+
+/** The package version, read once; src/server and dist/server sit equally deep. */
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
+).version;
+
+/**
+ * The HTTP application over a store and a blob store, not yet listening.
+ * The caller owns the stores and closes them after the app.
+ */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const { store, blobs, logger } = options;
+  const app = Fastify({
+    ...(typeof logger === "object" ? { loggerInstance: logger } : { logger: logger ?? false }),
+    // Keys (up to 250 characters, percent-encoded) travel in the path.
+    routerOptions: { maxParamLength: 2048 },
+    bodyLimit: 1024 * 1024,
+  }) as unknown as FastifyInstance;
+  installErrorHandlers(app);
+  registerOpenApi(app, VERSION);
+
+  const services = createTrackingServices({ store, blobs });
+  // Routes go in plugins so they load after swagger, whose onRoute hook must see them.
+  app.register(async (root) => {
+    healthRoutes(root, store, VERSION);
+    openApiRoute(root);
+  });
+  app.register(
+    async (v1) => {
+      // Scoped to /api/v1 so routes mounted elsewhere (the MLflow API) keep Fastify's defaults.
+      // JSON only: a text/plain body would reach validation as a string and get a vaguer 400.
+      v1.removeContentTypeParser("text/plain");
+      v1.setValidatorCompiler(typeboxValidatorCompiler);
+      // Response schemas document the API; JSON.stringify writes bodies as the handlers built them.
+      v1.setSerializerCompiler(() => (data) => JSON.stringify(data));
+      experimentsRoutes(v1, services.experiments);
+      runsRoutes(v1, services.runs);
+      batchRoutes(v1, services.metrics);
+      metricsRoutes(v1, services.metrics);
+      await v1.register(async (scope) => artifactsRoutes(scope, services.artifacts));
+    },
+    { prefix: "/api/v1" },
+  );
+  return app;
+}

@@ -1,0 +1,129 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer } from "../../src/server/start-server.js";
+import { errorBody, startTestServer, type TestServer } from "./support/test-server.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+describe("health, OpenAPI and unknown routes", () => {
+  it("reports health with the store dialect and package version", async () => {
+    const res = await server.call("GET", "/api/health");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: "ok", store: "sqlite", version: pkg.version });
+  });
+
+  it("serves an OpenAPI 3 document covering every /api/v1 route", async () => {
+    const res = await server.call("GET", "/api/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.info).toMatchObject({ title: "Lockstep API", version: pkg.version });
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(
+      [
+        "GET /api/health",
+        "POST /api/v1/experiments",
+        "GET /api/v1/experiments",
+        "GET /api/v1/experiments/{id}",
+        "GET /api/v1/experiments/by-name/{name}",
+        "PATCH /api/v1/experiments/{id}",
+        "DELETE /api/v1/experiments/{id}",
+        "POST /api/v1/experiments/{id}/restore",
+        "PUT /api/v1/experiments/{id}/tags/{key}",
+        "DELETE /api/v1/experiments/{id}/tags/{key}",
+        "POST /api/v1/runs",
+        "GET /api/v1/runs/{id}",
+        "PATCH /api/v1/runs/{id}",
+        "DELETE /api/v1/runs/{id}",
+        "POST /api/v1/runs/{id}/restore",
+        "POST /api/v1/runs/search",
+        "GET /api/v1/runs/{id}/children",
+        "POST /api/v1/runs/{id}/params",
+        "PUT /api/v1/runs/{id}/tags/{key}",
+        "DELETE /api/v1/runs/{id}/tags/{key}",
+        "POST /api/v1/runs/{id}/batch",
+        "PUT /api/v1/runs/{id}/capture",
+        "GET /api/v1/runs/{id}/metrics",
+        "GET /api/v1/runs/{id}/metrics/{key}/history",
+        "PUT /api/v1/runs/{id}/artifacts/{*}",
+        "GET /api/v1/runs/{id}/artifacts",
+        "GET /api/v1/runs/{id}/artifacts/{*}",
+      ].sort(),
+    );
+    const batch = doc.paths["/api/v1/runs/{id}/batch"].post;
+    const value =
+      batch.requestBody.content["application/json"].schema.properties.metrics.items.properties
+        .value;
+    expect(value.anyOf).toEqual([
+      { type: "number" },
+      { type: "string", enum: ["NaN"] },
+      { type: "string", enum: ["Infinity"] },
+      { type: "string", enum: ["-Infinity"] },
+    ]);
+  });
+
+  it("answers unknown routes and methods with a JSON 404", async () => {
+    const res = await server.call("GET", "/api/v1/nothing?x=1");
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(errorBody("NOT_FOUND", "no route for GET /api/v1/nothing"));
+    const method = await server.call("PATCH", "/api/health");
+    expect(method.body).toEqual(errorBody("NOT_FOUND", "no route for PATCH /api/health"));
+  });
+
+  it("accepts and ignores Authorization headers", async () => {
+    for (const auth of ["Bearer some-token", "Basic dXNlcjpwYXNz", "garbage"]) {
+      const res = await server.call("POST", "/api/v1/experiments", {
+        json: { name: `auth ${auth.split(" ")[0]}` },
+        headers: { authorization: auth },
+      });
+      expect(res.status).toBe(201);
+    }
+  });
+});
+
+describe("startServer", () => {
+  it("listens on a free port, closes cleanly, and fails on a taken port", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-start-"));
+    try {
+      const a = await startServer({
+        host: "127.0.0.1",
+        port: 0,
+        storeUrl: `sqlite:${join(dir, "a.db")}`,
+        blobsUrl: join(dir, "blobs"),
+      });
+      expect(a.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const port = Number(new URL(a.url).port);
+      await expect(
+        startServer({
+          host: "127.0.0.1",
+          port,
+          storeUrl: `sqlite:${join(dir, "b.db")}`,
+          blobsUrl: join(dir, "blobs"),
+        }),
+      ).rejects.toThrow(/EADDRINUSE/);
+      expect((await fetch(`${a.url}/api/health`)).status).toBe(200);
+      await a.close();
+      await a.close();
+      await expect(fetch(`${a.url}/api/health`)).rejects.toThrow();
+      await expect(
+        startServer({ host: "127.0.0.1", port: 0, storeUrl: "nosuch:x", blobsUrl: dir }),
+      ).rejects.toThrow(/unsupported store URL/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
