@@ -100,13 +100,18 @@ export class KyselyMetricStore implements MetricStore {
     const range = rangeOf(query);
     let q = this.db
       .selectFrom("metric_blocks")
-      .select(["count", "steps", "vals", "times"])
+      .select(["count", "step_min", "step_max", "steps", "vals", "times"])
       .where("run_id", "=", query.runId)
       .where("key", "=", query.key);
     if (query.startStep !== undefined) q = q.where("step_max", ">=", query.startStep);
     if (query.endStep !== undefined) q = q.where("step_min", "<=", query.endStep);
     const rows = await q.orderBy("seq").execute();
-    return downsampleBlocks(rows.map(decodeBlock), query.maxPoints, range);
+    const blocks = rows.map((row) => ({
+      ...decodeBlock(row),
+      stepMin: Number(row.step_min),
+      stepMax: Number(row.step_max),
+    }));
+    return downsampleBlocks(blocks, query.maxPoints, range);
   }
 
   private async blockMetas(query: HistoryQuery, range: StepRange): Promise<BlockMeta[]> {

@@ -7,6 +7,12 @@ export interface StepRange {
   end: number;
 }
 
+/** A decoded block with its stored step range, which spares a pass over the points. */
+export interface RangedBlock extends BlockColumns {
+  stepMin: number;
+  stepMax: number;
+}
+
 /**
  * Min/max-preserving downsampling over decoded blocks in logging order, in
  * one pass, without sorting or even concatenating the input (a million
@@ -20,7 +26,7 @@ export interface StepRange {
  * buckets cut the timestamp range instead, and failing that, logging order.
  */
 export function downsampleBlocks(
-  blocks: BlockColumns[],
+  blocks: RangedBlock[],
   maxPoints: number,
   range: StepRange,
 ): HistoryPoint[] {
@@ -98,27 +104,40 @@ interface RangeStats {
   hi: number;
 }
 
-function rangeStats(blocks: BlockColumns[], range: StepRange): RangeStats {
+function rangeStats(blocks: RangedBlock[], range: StepRange): RangeStats {
   let count = 0;
   let total = 0;
   let sLo = Number.POSITIVE_INFINITY;
   let sHi = Number.NEGATIVE_INFINITY;
-  let tLo = Number.POSITIVE_INFINITY;
-  let tHi = Number.NEGATIVE_INFINITY;
-  for (const { steps, times } of blocks) {
+  for (const { steps, stepMin, stepMax } of blocks) {
     total += steps.length;
+    if (stepMin >= range.start && stepMax <= range.end) {
+      // Wholly inside the range: the stored step range is exact, no need to look.
+      count += steps.length;
+      if (stepMin < sLo) sLo = stepMin;
+      if (stepMax > sHi) sHi = stepMax;
+      continue;
+    }
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i] as number;
       if (s < range.start || s > range.end) continue;
       count++;
       if (s < sLo) sLo = s;
       if (s > sHi) sHi = s;
+    }
+  }
+  if (sHi > sLo) return { count, axis: "step", lo: sLo, hi: sHi };
+  let tLo = Number.POSITIVE_INFINITY;
+  let tHi = Number.NEGATIVE_INFINITY;
+  for (const { steps, times } of blocks) {
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i] as number;
+      if (s < range.start || s > range.end) continue;
       const t = times[i] as number;
       if (t < tLo) tLo = t;
       if (t > tHi) tHi = t;
     }
   }
-  if (sHi > sLo) return { count, axis: "step", lo: sLo, hi: sHi };
   if (tHi > tLo) return { count, axis: "time", lo: tLo, hi: tHi };
   return { count, axis: "index", lo: 0, hi: Math.max(0, total - 1) };
 }
@@ -129,7 +148,7 @@ function rangeStats(blocks: BlockColumns[], range: StepRange): RangeStats {
  * telling points.
  */
 function pick(
-  blocks: BlockColumns[],
+  blocks: RangedBlock[],
   range: StepRange,
   stats: RangeStats,
   buckets: number,
@@ -149,49 +168,92 @@ function pick(
   const { start, end } = range;
   const lo = stats.lo;
   let base = 0;
-  // Hot loop over up to millions of points: comparisons are inlined on purpose.
+  // Hot loop over up to millions of points. Consecutive points mostly share
+  // a bucket, so each run of them is reduced in local variables (registers)
+  // and merged into the bucket arrays once; comparisons are inlined on purpose.
   for (const { steps, vals, times } of blocks) {
     const axis = stats.axis === "step" ? steps : stats.axis === "time" ? times : undefined;
-    for (let i = 0; i < steps.length; i++) {
-      const s = steps[i] as number;
-      if (s < start || s > end) continue;
-      const t = times[i] as number;
-      const g = base + i;
-      let b = Math.floor(((axis === undefined ? g : (axis[i] as number)) - lo) * scale);
-      if (b >= buckets) b = buckets - 1;
-      if ((first[b] as number) < 0) {
-        first[b] = last[b] = g;
-        firstStep[b] = lastStep[b] = s;
-        firstTime[b] = lastTime[b] = t;
-      } else {
-        const fs = firstStep[b] as number;
-        if (s < fs || (s === fs && t < (firstTime[b] as number))) {
-          first[b] = g;
-          firstStep[b] = s;
-          firstTime[b] = t;
-        }
-        const ls = lastStep[b] as number;
-        if (s > ls || (s === ls && t >= (lastTime[b] as number))) {
-          last[b] = g;
-          lastStep[b] = s;
-          lastTime[b] = t;
-        }
-      }
-      const v = vals[i] as number;
-      if (Number.isNaN(v)) {
-        if ((nan[b] as number) < 0) nan[b] = g;
+    const n = steps.length;
+    let i = 0;
+    while (i < n) {
+      const s0 = steps[i] as number;
+      if (s0 < start || s0 > end) {
+        i++;
         continue;
       }
-      if ((min[b] as number) < 0 || v < (minVal[b] as number)) {
-        min[b] = g;
-        minVal[b] = v;
+      let b = Math.floor(((axis === undefined ? base + i : (axis[i] as number)) - lo) * scale);
+      if (b >= buckets) b = buckets - 1;
+      let fI = i;
+      let fS = s0;
+      let fT = times[i] as number;
+      let lI = i;
+      let lS = s0;
+      let lT = fT;
+      let mnI = -1;
+      let mnV = 0;
+      let mxI = -1;
+      let mxV = 0;
+      let nI = -1;
+      let j = i;
+      for (; j < n; j++) {
+        const s = steps[j] as number;
+        if (s < start || s > end) break;
+        if (j > i) {
+          let bj = Math.floor(((axis === undefined ? base + j : (axis[j] as number)) - lo) * scale);
+          if (bj >= buckets) bj = buckets - 1;
+          if (bj !== b) break;
+          const t = times[j] as number;
+          if (s < fS || (s === fS && t < fT)) {
+            fI = j;
+            fS = s;
+            fT = t;
+          }
+          if (s > lS || (s === lS && t >= lT)) {
+            lI = j;
+            lS = s;
+            lT = t;
+          }
+        }
+        const v = vals[j] as number;
+        if (Number.isNaN(v)) {
+          if (nI < 0) nI = j;
+        } else {
+          if (mnI < 0 || v < mnV) {
+            mnI = j;
+            mnV = v;
+          }
+          if (mxI < 0 || v > mxV) {
+            mxI = j;
+            mxV = v;
+          }
+        }
       }
-      if ((max[b] as number) < 0 || v > (maxVal[b] as number)) {
-        max[b] = g;
-        maxVal[b] = v;
+      // Earlier runs hold earlier points, so ties keep the bucket's first and take the run's last.
+      const f = first[b] as number;
+      const fs = firstStep[b] as number;
+      if (f < 0 || fS < fs || (fS === fs && fT < (firstTime[b] as number))) {
+        first[b] = base + fI;
+        firstStep[b] = fS;
+        firstTime[b] = fT;
       }
+      const ls = lastStep[b] as number;
+      if (f < 0 || lS > ls || (lS === ls && lT >= (lastTime[b] as number))) {
+        last[b] = base + lI;
+        lastStep[b] = lS;
+        lastTime[b] = lT;
+      }
+      if (mnI >= 0 && ((min[b] as number) < 0 || mnV < (minVal[b] as number))) {
+        min[b] = base + mnI;
+        minVal[b] = mnV;
+      }
+      if (mxI >= 0 && ((max[b] as number) < 0 || mxV > (maxVal[b] as number))) {
+        max[b] = base + mxI;
+        maxVal[b] = mxV;
+      }
+      if (nI >= 0 && (nan[b] as number) < 0) nan[b] = base + nI;
+      i = j;
     }
-    base += steps.length;
+    base += n;
   }
   const out: number[] = [];
   for (const list of [max, min, nan, first, last]) {

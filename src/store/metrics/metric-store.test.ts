@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresAvailable } from "../../../test/support/postgres.js";
+import { createTestDatabase, postgresAvailable } from "../../../test/support/postgres.js";
 import type { HistoryPoint, MetricPoint } from "../../domain/metric.js";
 import {
   type MetricHarness,
   openPostgresHarness,
   openSqliteHarness,
   seededRandom,
-} from "./metric-store-harness.js";
+} from "../../../test/support/metric-store-harness.js";
 import { BLOCK_CAP, MERGE_BELOW } from "./metric-write-plan.js";
 
 const pgUp = await postgresAvailable();
 const dialects: Array<[string, () => Promise<MetricHarness>, boolean]> = [
   ["sqlite", openSqliteHarness, true],
-  ["postgres", () => openPostgresHarness(), pgUp],
+  ["postgres", async () => openPostgresHarness(await createTestDatabase()), pgUp],
 ];
 
 /** The reference: history order is step, then timestamp, then logging order. */
@@ -119,6 +119,33 @@ for (const [name, open, available] of dialects) {
       }
       expect(await h.store.history({ runId: run, key: "nope", offset: 0, limit: 10 })).toEqual([]);
       expect(await h.store.count(run, "nope")).toBe(0);
+    });
+
+    it("orders a step shared by two blocks by timestamp, even when paging", async () => {
+      const run = await h.newRun();
+      const first = Array.from({ length: 300 }, (_, i) => ({
+        key: "k",
+        value: i,
+        step: i + 1,
+        timestamp: 10,
+      }));
+      const second = [
+        { key: "k", value: -1, step: 300, timestamp: 5 },
+        { key: "k", value: -2, step: 301, timestamp: 0 },
+      ];
+      await h.write(run, first);
+      await h.write(run, second);
+      expect(await blockSizes(h, run, "k")).toEqual([300, 2]);
+      const all = model([...first, ...second], "k");
+      const query = { runId: run, key: "k", offset: 0, limit: 1000 };
+      expect(await h.store.history(query)).toEqual(all);
+      expect(await h.store.history({ ...query, offset: 298, limit: 2 })).toEqual(
+        all.slice(298, 301),
+      );
+      expect(await h.store.history({ ...query, startStep: 300, endStep: 300 })).toEqual([
+        { value: -1, step: 300, timestamp: 5 },
+        { value: 299, step: 300, timestamp: 10 },
+      ]);
     });
 
     it("compacts small flushes into blocks without changing the order", async () => {

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { MetricPoint } from "../../domain/metric.js";
 import type { Database } from "../database.js";
-import { columnsOf, encodeColumns, sliceColumns } from "./metric-block-codec.js";
+import { encodePoints } from "./metric-block-codec.js";
 import { groupByKey, latestOf, latestRow, planBlocks } from "./metric-write-plan.js";
 
 /**
@@ -70,18 +70,14 @@ export async function writeMetricsPostgres(
   const merges: MergeRow[] = [];
   const inserts: Array<Database["metric_blocks"]> = [];
   for (const key of keys) {
-    const columns = columnsOf(byKey.get(key) ?? []);
+    const keyPoints = byKey.get(key) ?? [];
     const last = newestByKey.get(key);
-    const plan = planBlocks(
-      last === undefined ? undefined : Number(last.count),
-      columns.steps.length,
-    );
+    const plan = planBlocks(last === undefined ? undefined : Number(last.count), keyPoints.length);
     let seq = last === undefined ? -1 : Number(last.seq);
-    if (plan.merge > 0)
-      merges.push({ key, seq, ...encodeColumns(sliceColumns(columns, 0, plan.merge)) });
+    if (plan.merge > 0) merges.push({ key, seq, ...encodePoints(keyPoints, 0, plan.merge) });
     for (const [start, end] of plan.chunks) {
       seq += 1;
-      const block = encodeColumns(sliceColumns(columns, start, end));
+      const block = encodePoints(keyPoints, start, end);
       inserts.push({
         run_id: runId,
         key,

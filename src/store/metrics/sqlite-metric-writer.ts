@@ -1,14 +1,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { MetricPoint } from "../../domain/metric.js";
-import {
-  type BlockColumns,
-  columnsOf,
-  concatColumns,
-  decodeBlock,
-  encodeColumns,
-  sliceColumns,
-} from "./metric-block-codec.js";
-import { groupByKey, latestOf, latestRow, planBlocks } from "./metric-write-plan.js";
+import { type EncodedBlock, encodePoints } from "./metric-block-codec.js";
+import { groupByKey, latestOf, latestRow, MERGE_BELOW, planBlocks } from "./metric-write-plan.js";
 
 /**
  * Appends metric points to SQLite as columnar blocks, synchronously, inside
@@ -34,7 +27,7 @@ export class SqliteMetricWriter {
   /** Call inside a transaction: the newest-block lookup and the write must not interleave. */
   write(runId: string, points: MetricPoint[]): void {
     for (const [key, list] of groupByKey(points)) {
-      this.appendBlocks(runId, key, columnsOf(list));
+      this.appendBlocks(runId, key, list);
       this.prepared().upsertLatest.run(latestRow(runId, latestOf(list)));
     }
   }
@@ -44,27 +37,32 @@ export class SqliteMetricWriter {
     return this.statements;
   }
 
-  private appendBlocks(runId: string, key: string, fresh: BlockColumns): void {
+  private appendBlocks(runId: string, key: string, points: MetricPoint[]): void {
     const st = this.prepared();
     const newest = st.newestBlock.get(runId, key);
-    const plan = planBlocks(newest?.count, fresh.steps.length);
+    const plan = planBlocks(newest?.count, points.length);
     let seq = newest ? newest.seq : -1;
     if (newest && plan.merge > 0) {
-      const stored = st.blockColumns.get(runId, key, newest.seq);
-      if (!stored) throw new Error(`metric block ${runId}/${key}/${newest.seq} vanished`);
-      const merged = concatColumns(decodeBlock(stored), sliceColumns(fresh, 0, plan.merge));
-      st.updateBlock.run(blockParams(runId, key, seq, merged));
+      if (!newest.steps || !newest.vals || !newest.times) {
+        throw new Error(`metric block ${runId}/${key}/${seq} came back without its columns`);
+      }
+      const stored = {
+        count: newest.count,
+        steps: newest.steps,
+        vals: newest.vals,
+        times: newest.times,
+      };
+      st.updateBlock.run(blockParams(runId, key, seq, encodePoints(points, 0, plan.merge, stored)));
     }
     for (const [start, end] of plan.chunks) {
       seq += 1;
-      st.insertBlock.run(blockParams(runId, key, seq, sliceColumns(fresh, start, end)));
+      st.insertBlock.run(blockParams(runId, key, seq, encodePoints(points, start, end)));
     }
   }
 }
 
 interface Statements {
   newestBlock: BetterSqlite3.Statement<[string, string], NewestBlock>;
-  blockColumns: BetterSqlite3.Statement<[string, string, number], StoredColumns>;
   insertBlock: BetterSqlite3.Statement<BlockParams>;
   updateBlock: BetterSqlite3.Statement<BlockParams>;
   upsertLatest: BetterSqlite3.Statement<LatestParams>;
@@ -72,13 +70,14 @@ interface Statements {
 
 function prepareStatements(db: BetterSqlite3.Database): Statements {
   return {
+    // The columns are read (overflow pages and all) only when the block may be merged into.
     newestBlock: db.prepare(
-      `select seq, count from metric_blocks where run_id = ? and key = ?
+      `select seq, count,
+         case when count < ${MERGE_BELOW} then steps end as steps,
+         case when count < ${MERGE_BELOW} then vals end as vals,
+         case when count < ${MERGE_BELOW} then times end as times
+       from metric_blocks where run_id = ? and key = ?
        order by seq desc limit 1`,
-    ),
-    blockColumns: db.prepare(
-      `select count, steps, vals, times from metric_blocks
-       where run_id = ? and key = ? and seq = ?`,
     ),
     insertBlock: db.prepare(
       `insert into metric_blocks (run_id, key, seq, count, step_min, step_max, steps, vals, times)
@@ -105,13 +104,9 @@ function prepareStatements(db: BetterSqlite3.Database): Statements {
 interface NewestBlock {
   seq: number;
   count: number;
-}
-
-interface StoredColumns {
-  count: number;
-  steps: Buffer;
-  vals: Buffer;
-  times: Buffer;
+  steps: Buffer | null;
+  vals: Buffer | null;
+  times: Buffer | null;
 }
 
 interface BlockParams {
@@ -128,8 +123,7 @@ interface BlockParams {
 
 type LatestParams = ReturnType<typeof latestRow>;
 
-function blockParams(runId: string, key: string, seq: number, columns: BlockColumns): BlockParams {
-  const block = encodeColumns(columns);
+function blockParams(runId: string, key: string, seq: number, block: EncodedBlock): BlockParams {
   return {
     run_id: runId,
     key,

@@ -4,13 +4,12 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
-import { createTestDatabase } from "../../../test/support/postgres.js";
-import type { MetricPoint } from "../../domain/metric.js";
-import type { Database } from "../database.js";
-import { type Dialect, migrationProvider } from "../migrations/migrations.js";
-import { KyselyMetricStore } from "./kysely-metric-store.js";
-import { writeMetricsPostgres } from "./postgres-metric-writer.js";
-import { SqliteMetricWriter } from "./sqlite-metric-writer.js";
+import type { MetricPoint } from "../../src/domain/metric.js";
+import type { Database } from "../../src/store/database.js";
+import { type Dialect, migrationProvider } from "../../src/store/migrations/migrations.js";
+import { KyselyMetricStore } from "../../src/store/metrics/kysely-metric-store.js";
+import { writeMetricsPostgres } from "../../src/store/metrics/postgres-metric-writer.js";
+import { SqliteMetricWriter } from "../../src/store/metrics/sqlite-metric-writer.js";
 
 /** A real database with the schema, a run factory and the dialect's metric writer (tests only). */
 export interface MetricHarness {
@@ -45,8 +44,14 @@ export async function openSqliteHarness(): Promise<MetricHarness & { file: strin
   };
 }
 
-export async function openPostgresHarness(poolSize = 10): Promise<MetricHarness> {
-  const target = await createTestDatabase();
+/**
+ * `target` comes from test/support/postgres.ts `createTestDatabase()` (passed
+ * in, since src/ may not import test/); `close()` drops it.
+ */
+export async function openPostgresHarness(
+  target: { url: string; drop: () => Promise<void> },
+  poolSize = 10,
+): Promise<MetricHarness> {
   const pool = new pg.Pool({
     connectionString: target.url,
     max: poolSize,
