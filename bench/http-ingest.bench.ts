@@ -13,28 +13,47 @@ const BATCH = 10_000;
 const KEYS = 10;
 const CONCURRENCY = 4;
 
-function batchBodies(): string[] {
+/**
+ * Pre-encoded request bodies, so the figure is the server's. `series` is the
+ * columnar form the SDK sends; `points` is one JSON object per point.
+ */
+function batchBodies(form: "series" | "points"): string[] {
   const bodies: string[] = [];
   const now = Date.now();
+  const perKey = BATCH / KEYS;
   for (let b = 0; b < POINTS / BATCH; b++) {
-    const metrics: string[] = [];
-    const stepBase = (b * BATCH) / KEYS;
-    for (let i = 0; i < BATCH; i++) {
-      const step = stepBase + Math.floor(i / KEYS);
-      metrics.push(
-        `{"key":"metric_${i % KEYS}","value":${Math.random()},"step":${step},"timestamp":${now + step}}`,
-      );
+    const stepBase = b * perKey;
+    const idempotencyKey = randomBytes(8).toString("hex");
+    if (form === "series") {
+      const series: string[] = [];
+      for (let k = 0; k < KEYS; k++) {
+        const steps = Array.from({ length: perKey }, (_, i) => stepBase + i);
+        const values = steps.map(() => Math.random());
+        const times = steps.map((s) => now + s);
+        series.push(
+          `{"key":"metric_${k}","values":[${values.join(",")}],"steps":[${steps.join(",")}],"timestamps":[${times.join(",")}]}`,
+        );
+      }
+      bodies.push(`{"idempotencyKey":"${idempotencyKey}","series":[${series.join(",")}]}`);
+    } else {
+      const metrics: string[] = [];
+      for (let i = 0; i < BATCH; i++) {
+        const step = stepBase + Math.floor(i / KEYS);
+        metrics.push(
+          `{"key":"metric_${i % KEYS}","value":${Math.random()},"step":${step},"timestamp":${now + step}}`,
+        );
+      }
+      bodies.push(`{"idempotencyKey":"${idempotencyKey}","metrics":[${metrics.join(",")}]}`);
     }
-    bodies.push(`{"idempotencyKey":"${randomBytes(8).toString("hex")}","metrics":[${metrics.join(",")}]}`);
   }
   return bodies;
 }
 
-async function ingestRate(url: string): Promise<number> {
+async function ingestRate(url: string, form: "series" | "points"): Promise<number> {
   const { run } = await postJson<{ run: { id: string } }>(`${url}/api/v1/runs`, {
     experimentName: "bench",
   });
-  const bodies = batchBodies();
+  const bodies = batchBodies(form);
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -76,9 +95,13 @@ const baseline = rawRowPerPointInsertRate(POINTS);
 
 const sqlite = await startServerProcess();
 try {
-  const rate = await ingestRate(sqlite.url);
+  const rate = await ingestRate(sqlite.url, "series");
   console.log(
-    `ingest HTTP→SQLite: ${fmt(rate)} points/s (raw row-per-point SQLite baseline ${fmt(baseline)} points/s, ${(rate / baseline).toFixed(2)}x; target ≥ 300,000)`,
+    `ingest HTTP→SQLite, SDK's columnar batches: ${fmt(rate)} points/s (raw row-per-point SQLite baseline ${fmt(baseline)} points/s, ${(rate / baseline).toFixed(2)}x; target ≥ 300,000)`,
+  );
+  const objects = await ingestRate(sqlite.url, "points");
+  console.log(
+    `ingest HTTP→SQLite, one JSON object per point: ${fmt(objects)} points/s (raw row-per-point SQLite baseline ${fmt(baseline)} points/s, ${(objects / baseline).toFixed(2)}x)`,
   );
 } finally {
   await sqlite.stop();
@@ -88,9 +111,9 @@ const database = await postgresUrl();
 if (database) {
   const server = await startServerProcess({ store: database.url });
   try {
-    const rate = await ingestRate(server.url);
+    const rate = await ingestRate(server.url, "series");
     console.log(
-      `ingest HTTP→PostgreSQL: ${fmt(rate)} points/s (raw row-per-point SQLite baseline ${fmt(baseline)} points/s, ${(rate / baseline).toFixed(2)}x)`,
+      `ingest HTTP→PostgreSQL, SDK's columnar batches: ${fmt(rate)} points/s (raw row-per-point SQLite baseline ${fmt(baseline)} points/s, ${(rate / baseline).toFixed(2)}x)`,
     );
   } finally {
     await server.stop();

@@ -53,7 +53,7 @@ for (let i = 0; i < RUNS; i++) {
   await store.runs.logBatch({
     runId: id,
     metrics: [
-      { key: "acc", value: (i * 7919) % 1000 / 1000, step: 0, timestamp: 0 },
+      { key: "acc", value: ((i * 7919) % 1000) / 1000, step: 0, timestamp: 0 },
       { key: "loss", value: Math.random(), step: 0, timestamp: 0 },
     ],
     params: {},

@@ -22,7 +22,13 @@ export function rawRowPerPointInsertRate(points: number): number {
     );
     const batch = db.transaction((start: number) => {
       for (let i = start; i < start + 1000; i++) {
-        insert.run("0123456789abcdef0123456789abcdef", `key${i % 10}`, i, Math.random(), Date.now());
+        insert.run(
+          "0123456789abcdef0123456789abcdef",
+          `key${i % 10}`,
+          i,
+          Math.random(),
+          Date.now(),
+        );
       }
     });
     const t0 = performance.now();

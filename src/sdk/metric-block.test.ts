@@ -4,7 +4,7 @@ import { decodeNumber } from "./api-client.js";
 import { encodeValue, MetricBlock, MetricBlockPool } from "./metric-block.js";
 
 describe("MetricBlock", () => {
-  it("encodes points as the batch route's metrics array, non-finite values as strings", () => {
+  it("encodes points as the batch route's series array, non-finite values as strings", () => {
     const block = new MetricBlock(4);
     const keys = [JSON.stringify("loss"), JSON.stringify('we"ird/ke y')];
     const points: [number, number, number, number][] = [
@@ -20,16 +20,19 @@ describe("MetricBlock", () => {
       block.steps[i] = step;
       block.timestamps[i] = timestamp;
     }
-    expect(JSON.parse(block.encodeMetrics(keys))).toEqual([
-      { key: "loss", value: 0.5, step: 0, timestamp: 1000 },
-      { key: 'we"ird/ke y', value: "NaN", step: 1, timestamp: 1001 },
-      { key: "loss", value: "Infinity", step: 2, timestamp: 1002 },
-      { key: 'we"ird/ke y', value: "-Infinity", step: 9_007_199_254_740_991, timestamp: 1003 },
+    expect(JSON.parse(block.encodeSeries(keys))).toEqual([
+      { key: "loss", values: [0.5, "Infinity"], steps: [0, 2], timestamps: [1000, 1002] },
+      {
+        key: 'we"ird/ke y',
+        values: ["NaN", "-Infinity"],
+        steps: [1, 9_007_199_254_740_991],
+        timestamps: [1001, 1003],
+      },
     ]);
   });
 
   it("encodes an empty block as an empty array", () => {
-    expect(new MetricBlock(3).encodeMetrics([])).toBe("[]");
+    expect(new MetricBlock(3).encodeSeries([])).toBe("[]");
   });
 
   it("writes values that survive a JSON round trip exactly", () => {
@@ -58,14 +61,24 @@ describe("MetricBlock encoding, for any input", () => {
           block.steps[i] = p.step;
           block.timestamps[i] = p.timestamp;
         }
-        const parsed = JSON.parse(block.encodeMetrics(keys.map((k) => JSON.stringify(k)))) as {
+        const series = JSON.parse(block.encodeSeries(keys.map((k) => JSON.stringify(k)))) as {
           key: string;
-          value: number | string;
-          step: number;
-          timestamp: number;
+          values: (number | string)[];
+          steps: number[];
+          timestamps: number[];
         }[];
-        expect(parsed.map((p) => ({ ...p, value: decodeNumber(p.value) }))).toEqual(
-          points.map((p) => ({ ...p, value: Object.is(p.value, -0) ? 0 : p.value })),
+        // Back to points, in logging order within each key.
+        const decoded = series.flatMap((s) =>
+          s.values.map((v, j) => ({
+            key: s.key,
+            value: decodeNumber(v),
+            step: s.steps[j],
+            timestamp: s.timestamps[j],
+          })),
+        );
+        const expected = keys.flatMap((k) => points.filter((p) => p.key === k));
+        expect(decoded).toEqual(
+          expected.map((p) => ({ ...p, value: Object.is(p.value, -0) ? 0 : p.value })),
         );
       }),
     );

@@ -20,14 +20,32 @@ export class MetricBlock {
   }
 
   /**
-   * The `metrics` array of a batch body as JSON text. `keyJson` holds each key
-   * already JSON-quoted, indexed by the numbers in `keys`.
+   * The `series` array of a batch body as JSON text: one entry per key, its
+   * points in columns and in logging order. `keyJson` holds each key already
+   * JSON-quoted, indexed by the numbers in `keys`.
    */
-  encodeMetrics(keyJson: readonly string[]): string {
-    const parts = new Array<string>(this.length);
+  encodeSeries(keyJson: readonly string[]): string {
+    const byKey = new Map<number, number[]>();
     for (let i = 0; i < this.length; i++) {
-      parts[i] =
-        `{"key":${keyJson[this.keys[i] as number]},"value":${encodeValue(this.values[i] as number)},"step":${this.steps[i]},"timestamp":${this.timestamps[i]}}`;
+      const key = this.keys[i] as number;
+      const rows = byKey.get(key);
+      if (rows) rows.push(i);
+      else byKey.set(key, [i]);
+    }
+    const parts: string[] = [];
+    for (const [key, rows] of byKey) {
+      const values = new Array<string>(rows.length);
+      const steps = new Array<number>(rows.length);
+      const timestamps = new Array<number>(rows.length);
+      for (let j = 0; j < rows.length; j++) {
+        const i = rows[j] as number;
+        values[j] = encodeValue(this.values[i] as number);
+        steps[j] = this.steps[i] as number;
+        timestamps[j] = this.timestamps[i] as number;
+      }
+      parts.push(
+        `{"key":${keyJson[key]},"values":[${values.join(",")}],"steps":[${steps.join(",")}],"timestamps":[${timestamps.join(",")}]}`,
+      );
     }
     return `[${parts.join(",")}]`;
   }

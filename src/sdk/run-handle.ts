@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { basename } from "node:path";
 import { KEY_PATTERN, LIMITS } from "../domain/limits.js";
+import type { SeedCapture } from "../capture/capture-types.js";
+import type { SeededGenerator } from "../capture/seeds.js";
 import type { StoredArtifact } from "./api-client.js";
 import { logArtifact } from "./artifact-upload.js";
 import { LockstepApiError } from "./lockstep-api-error.js";
 import type { MetricBlock } from "./metric-block.js";
 import type { FlushResult } from "./outbox.js";
+import { RunCaptureRecorder } from "./run-capture.js";
+import { holdMathRandom, RunSeeds } from "./run-random.js";
 import type { RunOwner } from "./run-owner.js";
 import type { ChildRunOptions, EndStatus, FlushOptions, ParamValue } from "./sdk-options.js";
 
@@ -17,7 +21,7 @@ export class RunHandle {
   /** The run's id: 32 lowercase hex characters. */
   readonly id: string;
   readonly experimentId: string;
-  /** The root seed, given or drawn; also logged as param `seed`. */
+  /** The root seed, given or drawn; also logged as param `seed` and tag `lockstep.seed`. */
   readonly seed: number;
 
   private readonly owner: RunOwner;
@@ -31,6 +35,10 @@ export class RunHandle {
   private pendingExtras = 0;
   private ended = false;
   private endResult: Promise<FlushResult> | undefined;
+  private readonly seeds: RunSeeds;
+  private readonly recorder: RunCaptureRecorder;
+  private readonly flushTimeoutMs: number;
+  private releaseMathRandom: (() => void) | undefined;
 
   /** @internal Made by Lockstep.startRun. */
   constructor(init: {
@@ -38,7 +46,11 @@ export class RunHandle {
     id: string;
     experimentId: string;
     seed: number;
+    seedSource: SeedCapture["source"];
     params: Record<string, string>;
+    capture: boolean;
+    deterministicMathRandom: boolean;
+    flushTimeoutMs: number;
   }) {
     this.owner = init.owner;
     this.id = init.id;
@@ -46,6 +58,36 @@ export class RunHandle {
     this.seed = init.seed;
     this.block = init.owner.pool.take();
     for (const [key, value] of Object.entries(init.params)) this.params.set(key, value);
+    this.flushTimeoutMs = init.flushTimeoutMs;
+    this.seeds = new RunSeeds(init.seed);
+    if (init.deterministicMathRandom) this.releaseMathRandom = holdMathRandom(this.id, this.seeds);
+    this.recorder = new RunCaptureRecorder({
+      api: init.owner.api,
+      runId: init.id,
+      seeds: this.seeds,
+      seedSource: init.seedSource,
+      capture: init.capture,
+    });
+  }
+
+  /**
+   * A seeded generator for `label` (xoroshiro128+ from pure-rand, seeded with
+   * `deriveSeed(run.seed, label)`; see docs/seeds.md). The same label always
+   * starts the same stream. The derived seed is recorded in
+   * `capture.seed.derived` by the next flush() or end().
+   *
+   * @example
+   * const shuffle = run.random("data-shuffle");
+   * const j = Math.floor(shuffle.next() * (i + 1));
+   */
+  random(label: string): SeededGenerator {
+    if (this.ended) throw this.endedError();
+    return this.seeds.random(label);
+  }
+
+  /** Every derived seed this run handed out, by label. */
+  derivedSeeds(): Record<string, number> {
+    return this.seeds.derivedSeeds();
   }
 
   /**
@@ -150,18 +192,26 @@ export class RunHandle {
    */
   async flush(options: FlushOptions = {}): Promise<FlushResult> {
     this.seal();
-    return this.owner.flushFor(this.id, options.timeoutMs);
+    const [result] = await Promise.all([
+      this.owner.flushFor(this.id, options.timeoutMs),
+      this.recorder.sync(options.timeoutMs ?? this.flushTimeoutMs),
+    ]);
+    return result;
   }
 
   /**
-   * Ends the run: sends what is buffered, then its status and end time. When the
-   * server is unreachable both wait in the spool and the result says so.
+   * Ends the run: sends what is buffered, then its status and end time, and
+   * waits for the capture (see StartRunOptions.capture) up to the timeout. When
+   * the server is unreachable the writes wait in the spool and the result says
+   * so. A seeded Math.random is put back at once.
    * @param status - Default is `FINISHED`.
    */
   end(status: EndStatus = "FINISHED", options: FlushOptions = {}): Promise<FlushResult> {
     if (this.endResult) return this.endResult;
     this.seal();
     this.ended = true;
+    this.releaseMathRandom?.();
+    this.releaseMathRandom = undefined;
     this.owner.enqueue({
       runId: this.id,
       method: "PATCH",
@@ -169,9 +219,15 @@ export class RunHandle {
       body: JSON.stringify({ status, endTime: Date.now() }),
       points: 0,
     });
-    this.endResult = this.owner.flushFor(this.id, options.timeoutMs).finally(() => {
-      this.owner.released(this.id);
-    });
+    const delivered = Promise.all([
+      this.owner.flushFor(this.id, options.timeoutMs),
+      this.recorder.sync(options.timeoutMs ?? this.flushTimeoutMs),
+    ]);
+    this.endResult = delivered
+      .then(([result]) => result)
+      .finally(() => {
+        this.owner.released(this.id);
+      });
     return this.endResult;
   }
 
@@ -192,7 +248,7 @@ export class RunHandle {
       method: "POST",
       path: `/api/v1/runs/${this.id}/batch`,
       body: () => {
-        const text = `{"metrics":${full.encodeMetrics(keyJson)},"idempotencyKey":"${idempotencyKey}"}`;
+        const text = `{"series":${full.encodeSeries(keyJson)},"idempotencyKey":"${idempotencyKey}"}`;
         pool.give(full);
         return text;
       },

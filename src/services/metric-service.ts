@@ -18,8 +18,17 @@ export interface MetricInput {
   timestamp?: number;
 }
 
+/** One key's points in columns; `steps` and `timestamps`, when given, match `values` in length. */
+export interface SeriesInput {
+  key: string;
+  values: MetricValueInput[];
+  steps?: number[];
+  timestamps?: number[];
+}
+
 export interface BatchInput {
   metrics?: MetricInput[];
+  series?: SeriesInput[];
   params?: Record<string, string>;
   tags?: Record<string, string>;
   idempotencyKey?: string;
@@ -60,6 +69,11 @@ function badPoint(index: number, field: string, problem: string): BadRequestErro
   return new BadRequestError(`${path} ${problem}`, { issues: [{ path, message: problem }] });
 }
 
+function badSeries(index: number, field: string, problem: string): BadRequestError {
+  const path = `series.${index}.${field}`;
+  return new BadRequestError(`${path} ${problem}`, { issues: [{ path, message: problem }] });
+}
+
 /** Checks a batch's counts before anything else is looked at: too much is a 413, not a 400. */
 export function checkBatchCounts(input: {
   metrics?: number;
@@ -90,10 +104,11 @@ export class MetricService {
    */
   async logBatch(runId: string, input: BatchInput): Promise<BatchResult> {
     const inputs = input.metrics ?? [];
+    const series = input.series ?? [];
     const params = input.params ?? {};
     const tags = input.tags ?? {};
     checkBatchCounts({
-      metrics: inputs.length,
+      metrics: series.reduce((sum, s) => sum + s.values.length, inputs.length),
       params: Object.keys(params).length,
       tags: Object.keys(tags).length,
     });
@@ -110,6 +125,7 @@ export class MetricService {
       path: "tags",
     });
     const metrics = this.toPoints(inputs);
+    for (let i = 0; i < series.length; i++) this.appendSeries(metrics, series[i] as SeriesInput, i);
     await this.runs.getWritable(runId);
     const result = await this.store.runs.logBatch({
       runId,
@@ -141,6 +157,38 @@ export class MetricService {
       points[i] = { key: m.key, value: decodeMetricValue(m.value), step, timestamp };
     }
     return points;
+  }
+
+  private appendSeries(points: MetricPoint[], series: SeriesInput, index: number): void {
+    const { key, values, steps, timestamps } = series;
+    const problem = keyProblem(key);
+    if (problem) throw badSeries(index, "key", `(${quote(key)}) ${problem}`);
+    if (steps !== undefined && steps.length !== values.length) {
+      throw badSeries(index, "steps", `has ${steps.length} entries for ${values.length} values`);
+    }
+    if (timestamps !== undefined && timestamps.length !== values.length) {
+      throw badSeries(
+        index,
+        "timestamps",
+        `has ${timestamps.length} entries for ${values.length} values`,
+      );
+    }
+    const now = this.now();
+    for (let i = 0; i < values.length; i++) {
+      const step = steps === undefined ? 0 : (steps[i] as number);
+      if (!Number.isSafeInteger(step))
+        throw badSeries(index, `steps.${i}`, "must be a safe integer");
+      const timestamp = timestamps === undefined ? now : (timestamps[i] as number);
+      if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+        throw badSeries(index, `timestamps.${i}`, "must be a non-negative integer (milliseconds)");
+      }
+      points.push({
+        key,
+        value: decodeMetricValue(values[i] as MetricValueInput),
+        step,
+        timestamp,
+      });
+    }
   }
 
   async latest(runId: string): Promise<LatestMetric[]> {

@@ -175,4 +175,86 @@ describe("POST /api/v1/runs/:id/batch", () => {
     const latest = await server.call("GET", `/api/v1/runs/${id}/metrics`);
     expect(latest.body.metrics).toHaveLength(4);
   });
+
+  it("stores points sent in columns per key, in logging order, next to point objects", async () => {
+    const id = await createRun(server);
+    const res = await batch(id, {
+      metrics: [{ key: "loss", value: 9, step: 0, timestamp: 5 }],
+      series: [
+        { key: "loss", values: [0.5, "NaN", 0.25], steps: [1, 2, 2], timestamps: [10, 20, 21] },
+        { key: "acc", values: ["-Infinity", 0.75] },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accepted: 6, duplicate: false });
+    const loss = await server.call("GET", `/api/v1/runs/${id}/metrics/loss/history`);
+    expect(loss.body).toEqual({
+      points: [
+        { value: 9, step: 0, timestamp: 5 },
+        { value: 0.5, step: 1, timestamp: 10 },
+        { value: "NaN", step: 2, timestamp: 20 },
+        { value: 0.25, step: 2, timestamp: 21 },
+      ],
+    });
+    const acc = await server.call("GET", `/api/v1/runs/${id}/metrics/acc/history`);
+    expect(acc.body.points.map((p: { value: unknown; step: number }) => [p.value, p.step])).toEqual(
+      [
+        ["-Infinity", 0],
+        [0.75, 0],
+      ],
+    );
+  });
+
+  it("rejects columns of unequal length or bad entries with 400 and stores nothing", async () => {
+    const id = await createRun(server);
+    const cases: [unknown, string, string][] = [
+      [
+        { series: [{ key: "a", values: [1, 2], steps: [0] }] },
+        "series.0.steps has 1 entries for 2 values",
+        "series.0.steps",
+      ],
+      [
+        {
+          series: [
+            { key: "a", values: [1] },
+            { key: "b", values: [1], timestamps: [1, 2] },
+          ],
+        },
+        "series.1.timestamps has 2 entries for 1 values",
+        "series.1.timestamps",
+      ],
+      [
+        { series: [{ key: "a", values: [1, 2], timestamps: [0, -1] }] },
+        "series.0.timestamps.1 must be a non-negative integer (milliseconds)",
+        "series.0.timestamps.1",
+      ],
+      [
+        { series: [{ key: "bad key!", values: [1] }] },
+        "series.0.key (\"bad key!\") may contain only letters, digits, '_', '-', '.', ' ', ':' and '/'",
+        "series.0.key",
+      ],
+    ];
+    for (const [body, message, path] of cases) {
+      const res = await batch(id, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code).toBe("BAD_REQUEST");
+      expect(res.body.error.message).toBe(message);
+      expect(res.body.error.issues[0].path).toBe(path);
+    }
+    const run = (await server.call("GET", `/api/v1/runs/${id}`)).body.run;
+    expect(run.metrics).toEqual({});
+    await expectHealthy(server);
+  });
+
+  it("counts columns toward the 10,000-point limit: one more is a 413", async () => {
+    const id = await createRun(server);
+    const res = await batch(id, {
+      metrics: [{ key: "a", value: 1 }],
+      series: [{ key: "b", values: Array.from({ length: 10_000 }, () => 1) }],
+    });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual(
+      errorBody("PAYLOAD_TOO_LARGE", "a batch holds at most 10000 metric points (got 10001)"),
+    );
+  });
 });

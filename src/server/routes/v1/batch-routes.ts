@@ -11,6 +11,18 @@ function countOf(value: unknown): number | undefined {
   return undefined;
 }
 
+/** Points in both forms, or undefined when neither is an array (the schema then says why). */
+function pointCount(body: Record<string, unknown>): number | undefined {
+  let count: number | undefined = Array.isArray(body.metrics) ? body.metrics.length : undefined;
+  if (Array.isArray(body.series)) {
+    for (const series of body.series as unknown[]) {
+      const values = (series as { values?: unknown } | null)?.values;
+      if (Array.isArray(values)) count = (count ?? 0) + values.length;
+    }
+  }
+  return count;
+}
+
 /** The ingest hot path: metrics, params and tags of one run in one transaction. */
 export function batchRoutes(app: FastifyInstance, metrics: MetricService): void {
   app.post<{ Params: Static<typeof RunIdParams>; Body: Static<typeof BatchBody> }>(
@@ -22,7 +34,7 @@ export function batchRoutes(app: FastifyInstance, metrics: MetricService): void 
         const body = request.body as Record<string, unknown> | null | undefined;
         if (body === null || typeof body !== "object") return;
         checkBatchCounts({
-          metrics: Array.isArray(body.metrics) ? body.metrics.length : undefined,
+          metrics: pointCount(body),
           params: countOf(body.params),
           tags: countOf(body.tags),
         });
