@@ -1,3 +1,10 @@
+export {
+  deriveSeed,
+  drawRootSeed,
+  MAX_SEED,
+  type SeededGenerator,
+  seededGenerator,
+} from "./capture/seeds.js";
 export type { Experiment, LifecycleStage, ViewType } from "./domain/experiment.js";
 export type { HistoryPoint, LatestMetric, MetricPoint } from "./domain/metric.js";
 export type { Run, RunCapture, RunInfo, RunIo, RunKind, RunStatus } from "./domain/run.js";

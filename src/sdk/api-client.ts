@@ -10,6 +10,8 @@ export interface CreateRunRequest {
   name?: string;
   parentId?: string;
   kind?: RunKind;
+  /** Who ran it. Default is the server's idea of the caller. */
+  userId?: string;
   startTime?: number;
   tags?: Record<string, string>;
   params?: Record<string, string>;

@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { drawRootSeed, MAX_SEED } from "../capture/seeds.js";
 import { LIMITS } from "../domain/limits.js";
 import type { Run } from "../domain/run.js";
 import { LockstepApi } from "./api-client.js";
@@ -9,6 +9,7 @@ import type { OutboundRequest } from "./outbound-request.js";
 import { type FlushResult, Outbox } from "./outbox.js";
 import { RunHandle } from "./run-handle.js";
 import type { RunOwner } from "./run-owner.js";
+import { mathRandomHeldBy } from "./run-random.js";
 import type { FlushOptions, LockstepOptions, StartRunOptions } from "./sdk-options.js";
 import { defaultSpoolDir, Spool } from "./spool.js";
 import { resolveTrackingUri } from "./tracking-uri.js";
@@ -81,9 +82,15 @@ export class Lockstep {
 
   /** Creates a run on the server and returns its handle. */
   async startRun(options: StartRunOptions = {}): Promise<RunHandle> {
-    const seed = options.seed ?? randomInt(0, 2 ** 32);
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new TypeError(`seed must be a non-negative integer, got ${seed}`);
+    const seed = options.seed ?? drawRootSeed();
+    if (!Number.isSafeInteger(seed) || seed < 0 || seed > MAX_SEED) {
+      throw new TypeError(`seed must be a non-negative integer up to ${MAX_SEED}, got ${seed}`);
+    }
+    const mathRandomHolder = mathRandomHeldBy();
+    if (options.deterministicMathRandom && mathRandomHolder !== undefined) {
+      throw new Error(
+        `Math.random is already deterministic for run ${mathRandomHolder}; end that run first`,
+      );
     }
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.params ?? {})) params[key] = String(value);
@@ -97,7 +104,7 @@ export class Lockstep {
       ...(options.name !== undefined ? { name: options.name } : {}),
       ...(options.parent !== undefined ? { parentId: options.parent } : {}),
       ...(options.kind !== undefined ? { kind: options.kind } : {}),
-      ...(options.tags !== undefined ? { tags: options.tags } : {}),
+      tags: { ...options.tags, "lockstep.seed": String(seed) },
       params,
     });
     const handle = new RunHandle({
@@ -105,7 +112,11 @@ export class Lockstep {
       id: run.id,
       experimentId: run.experimentId,
       seed,
+      seedSource: options.seed === undefined ? "drawn" : "given",
       params: run.params,
+      capture: options.capture ?? true,
+      deterministicMathRandom: options.deterministicMathRandom ?? false,
+      flushTimeoutMs: this.flushTimeoutMs,
     });
     this.runs.set(run.id, handle);
     this.startTimer();

@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { basename } from "node:path";
-import { KEY_PATTERN, LIMITS } from "../domain/limits.js";
 import type { SeedCapture } from "../capture/capture-types.js";
 import type { SeededGenerator } from "../capture/seeds.js";
+import { KEY_PATTERN, LIMITS } from "../domain/limits.js";
 import type { StoredArtifact } from "./api-client.js";
 import { logArtifact } from "./artifact-upload.js";
 import { LockstepApiError } from "./lockstep-api-error.js";
 import type { MetricBlock } from "./metric-block.js";
 import type { FlushResult } from "./outbox.js";
 import { RunCaptureRecorder } from "./run-capture.js";
-import { holdMathRandom, RunSeeds } from "./run-random.js";
 import type { RunOwner } from "./run-owner.js";
+import { holdMathRandom, RunSeeds } from "./run-random.js";
 import type { ChildRunOptions, EndStatus, FlushOptions, ParamValue } from "./sdk-options.js";
 
 /**

@@ -32,8 +32,25 @@ export interface StartRunOptions {
   /** The experiment's id, instead of its name. */
   experimentId?: string;
   name?: string;
-  /** The root seed. Default is a random unsigned 32-bit integer; either way it is logged as param `seed`. */
+  /**
+   * The root seed, an integer from 0 to 4294967295. Default is one drawn from
+   * the OS's random source; either way it is logged as param `seed` and tag
+   * `lockstep.seed`, and recorded in `capture.seed`.
+   */
   seed?: number;
+  /**
+   * Records the run's code (git commit, branch, uncommitted changes, packages,
+   * lockfiles), environment and MLflow system tags, in the background: startRun
+   * does not wait for it, flush() and end() do (up to their timeout).
+   * With `false`, only the seeds are recorded. Default is `true`.
+   */
+  capture?: boolean;
+  /**
+   * Replaces `Math.random` with a generator seeded from the run's root seed
+   * (label `Math.random`) until the run ends. Only one run at a time may hold it.
+   * Default is `false`.
+   */
+  deterministicMathRandom?: boolean;
   params?: Record<string, ParamValue>;
   tags?: Record<string, string>;
   /** The parent run's id, for a nested run. */
