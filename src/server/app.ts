@@ -6,6 +6,7 @@ import type { MetadataStore } from "../store/metadata-store.js";
 import { installErrorHandlers } from "./error-handler.js";
 import { openApiRoute, registerOpenApi } from "./openapi.js";
 import { healthRoutes } from "./routes/health-routes.js";
+import { mlflowRoutes } from "./routes/mlflow/mlflow-plugin.js";
 import { artifactsRoutes } from "./routes/v1/artifacts-routes.js";
 import { batchRoutes } from "./routes/v1/batch-routes.js";
 import { experimentsRoutes } from "./routes/v1/experiments-routes.js";
@@ -64,5 +65,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
     },
     { prefix: "/api/v1" },
   );
+  app.register(async (mlflow) => mlflowRoutes(mlflow, services));
   return app;
 }

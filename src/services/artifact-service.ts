@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { BlobSource, BlobStore } from "../blobs/blob-store.js";
+import type { BlobSource, BlobStore, StoredBlob } from "../blobs/blob-store.js";
 import { normaliseArtifactFolder, normaliseArtifactPath } from "../domain/artifact-path.js";
 import { NotFoundError } from "../domain/errors.js";
 import type { ArtifactEntry, MetadataStore } from "../store/metadata-store.js";
@@ -63,6 +63,46 @@ export class ArtifactService {
       throw new NotFoundError(`the bytes of artifact ${quote(path)} (${entry.digest}) are missing`);
     }
     return { entry, stream };
+  }
+
+  /** Deletes a file, or every file under a folder; returns how many went. */
+  async delete(runId: string, rawPath: string): Promise<number> {
+    const path = normaliseArtifactFolder(rawPath);
+    await this.runs.getWritable(runId);
+    const entries = await this.store.artifacts.listUnder(runId, path);
+    const prefix = path === "" ? "" : `${path}/`;
+    let deleted = 0;
+    for (const entry of entries) {
+      if (entry.path !== path && !entry.path.startsWith(prefix)) continue;
+      if (await this.store.artifacts.delete(runId, entry.path)) deleted++;
+    }
+    return deleted;
+  }
+
+  /**
+   * Stores one part of a multipart upload as a blob that no artifact refers
+   * to yet (garbage collection takes it if the upload is never completed).
+   */
+  async stagePart(source: BlobSource): Promise<StoredBlob> {
+    return this.blobs.put(source);
+  }
+
+  /** Completes a multipart upload: the staged parts, in order, become one artifact. */
+  async putParts(runId: string, rawPath: string, digests: string[]): Promise<StoredArtifact> {
+    for (const digest of digests) {
+      if (!(await this.blobs.has(digest))) {
+        throw new NotFoundError(`upload part ${digest} is missing; upload it again`);
+      }
+    }
+    const blobs = this.blobs;
+    async function* concatenated(): AsyncIterable<Uint8Array> {
+      for (const digest of digests) {
+        const stream = await blobs.get(digest);
+        if (!stream) throw new NotFoundError(`upload part ${digest} is missing`);
+        for await (const chunk of stream) yield chunk as Uint8Array;
+      }
+    }
+    return this.put(runId, rawPath, concatenated());
   }
 
   /** The direct entries of a folder ("" is the run's root), sorted by path. */

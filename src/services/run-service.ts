@@ -8,6 +8,7 @@ import {
   type Run,
   type RunCapture,
   type RunInfo,
+  type RunIo,
   type RunKind,
   type RunStatus,
 } from "../domain/run.js";
@@ -260,6 +261,12 @@ export class RunService {
     checkKey("run tag", key);
     await this.getWritable(id);
     await this.store.runs.deleteTag(id, key);
+  }
+
+  /** Records what a run read (dataset versions); the same input twice is kept once. */
+  async addInputs(id: string, inputs: RunIo[]): Promise<void> {
+    await this.getWritable(id);
+    if (inputs.length > 0) await this.store.runs.addIo(id, "input", inputs);
   }
 
   async setCapture(id: string, capture: RunCapture): Promise<void> {

@@ -27,7 +27,7 @@ const ALLOWED: Record<string, string[]> = {
   sdk: ["domain", "sdk", "capture"],
   server: ["domain", "services", "server", "store-port", "blob-port"],
   cli: ["domain", "sdk", "cli", "capture", "server"],
-  root: ["domain", "sdk"],
+  root: ["domain", "sdk", "capture"],
 };
 
 /** The composition root may open concrete adapters; nothing else outside them may. */
