@@ -42,10 +42,12 @@ function best(runs: number, time: () => number): number {
 async function timeChunking(
   path: string,
   size: number,
-): Promise<{ ms: number; chunks: FileChunk[] }> {
+): Promise<{ ms: number; cpuMs: number; chunks: FileChunk[] }> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const chunks = await chunkFile(path, { size, pool });
-  return { ms: performance.now() - start, chunks };
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, chunks };
 }
 
 function newBytesPercent(base: Set<string>, chunks: FileChunk[], size: number): string {

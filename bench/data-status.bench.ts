@@ -44,7 +44,7 @@ try {
     let count = 0;
     for (const part of readdirSync(root)) {
       for (const name of readdirSync(join(root, part))) {
-        if (statSync(join(root, part, name), { bigint: true }).isFile()) count++;
+        if (statSync(join(root, part, name)).isFile()) count++;
       }
     }
     statMs.push(performance.now() - start);
