@@ -1,0 +1,132 @@
+/**
+ * What `lockstep run` adds to a command, hyperfine-style: `lockstep run -- true`
+ * against plain `true` (20 runs each, median wall time from spawn to exit),
+ * how long after `lockstep run` is spawned the command itself starts, and a
+ * short training-like command (a ~2 s CPU loop) with and without the wrapper,
+ * as a percentage. The server runs in its own process (built dist/).
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServerProcess } from "./support/server-process.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = join(ROOT, "dist/cli/main.js");
+const RUNS = Number(process.env.RUNS ?? 20);
+const TRAIN_RUNS = Number(process.env.TRAIN_RUNS ?? 5);
+
+const server = await startServerProcess();
+const home = mkdtempSync(join(tmpdir(), "lockstep-bench-home-"));
+const env = { ...process.env, LOCKSTEP_TRACKING_URI: server.url, LOCKSTEP_HOME: home };
+
+// The commands run in a small project of their own (a git repository with a
+// few files and one uncommitted change), as a training script would: the
+// capture's cost depends on the tree it describes.
+const project = join(home, "project");
+mkdirSync(project);
+const gitEnv = {
+  ...env,
+  GIT_AUTHOR_NAME: "b",
+  GIT_AUTHOR_EMAIL: "b@example.com",
+  GIT_COMMITTER_NAME: "b",
+  GIT_COMMITTER_EMAIL: "b@example.com",
+};
+const gitIn = (...args: string[]) =>
+  execFileSync("git", ["-c", "commit.gpgsign=false", ...args], { cwd: project, env: gitEnv });
+gitIn("init", "-q");
+for (let i = 0; i < 20; i++)
+  writeFileSync(join(project, `module${i}.py`), `def f${i}(x):\n    return x * ${i}\n`);
+writeFileSync(join(project, "requirements.txt"), "numpy==1.26.4\n");
+gitIn("add", "-A");
+gitIn("commit", "-q", "-m", "bench");
+writeFileSync(join(project, "module0.py"), "def f0(x):\n    return x + 1\n");
+
+/** Wall time of one process from spawn to exit, in ms, and its stdout. */
+function timed(argv: string[]): Promise<{ ms: number; stdout: string; spawnedAt: number }> {
+  return new Promise((ok, fail) => {
+    const spawnedAt = Date.now();
+    const t0 = performance.now();
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      env,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.once("error", fail);
+    child.once("close", (code) => {
+      if (code !== 0) fail(new Error(`${argv.join(" ")} exited ${code}`));
+      else ok({ ms: performance.now() - t0, stdout, spawnedAt });
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Alternates the two commands so that load from other processes hits both alike. */
+async function compare(a: string[], b: string[], runs: number): Promise<[number, number]> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  await timed(a); // warm the page cache and the server
+  for (let i = 0; i < runs; i++) {
+    ta.push((await timed(a)).ms);
+    tb.push((await timed(b)).ms);
+  }
+  return [median(ta), median(tb)];
+}
+
+const ms = (n: number) => n.toFixed(1);
+
+try {
+  const wrapped = [process.execPath, CLI, "run", "--", "true"];
+  const [withWrapper, plain] = await compare(wrapped, ["true"], RUNS);
+  console.log(
+    `lockstep run -- true: ${ms(withWrapper)} ms (plain true baseline ${ms(plain)} ms, +${ms(withWrapper - plain)} ms; target < 200 ms added)`,
+  );
+
+  // Start-up alone: when does the command get control? `date` prints the time it ran.
+  const starts: number[] = [];
+  const plainStarts: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const w = await timed([process.execPath, CLI, "run", "--", "date", "+%s%3N"]);
+    starts.push(Number(w.stdout.trim()) - w.spawnedAt);
+    const p = await timed(["date", "+%s%3N"]);
+    plainStarts.push(Number(p.stdout.trim()) - p.spawnedAt);
+  }
+  const node = await compare(
+    [process.execPath, CLI, "--version"],
+    [process.execPath, "-e", "0"],
+    RUNS,
+  );
+  console.log(
+    `command starts ${ms(median(starts))} ms after lockstep run is spawned (plain: ${ms(median(plainStarts))} ms); of that, Node start-up: ${ms(node[1])} ms, lockstep --version: ${ms(node[0])} ms`,
+  );
+
+  const loop =
+    "const end = Date.now() + 2000; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1);";
+  const train = [process.execPath, "-e", loop];
+  const [trainWrapped, trainPlain] = await compare(
+    [process.execPath, CLI, "run", "--", ...train],
+    train,
+    TRAIN_RUNS,
+  );
+  const overhead = ((trainWrapped - trainPlain) / trainPlain) * 100;
+  console.log(
+    `2 s training loop: ${ms(trainWrapped)} ms with lockstep run, ${ms(trainPlain)} ms plain (+${ms(trainWrapped - trainPlain)} ms, ${overhead.toFixed(1)}% overhead; target < 1% of a run's wall time)`,
+  );
+  console.log(
+    `fixed cost spread over longer runs: ${(((trainWrapped - trainPlain) / 60_000) * 100).toFixed(2)}% of a 1-minute run, ${(((trainWrapped - trainPlain) / 600_000) * 100).toFixed(3)}% of a 10-minute run`,
+  );
+} finally {
+  await server.stop();
+  rmSync(home, { recursive: true, force: true });
+}

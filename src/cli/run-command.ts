@@ -1,0 +1,62 @@
+import { Command, Option } from "commander";
+import { resolveTrackingUri } from "../sdk/tracking-uri.js";
+import { collect } from "./cli-arguments.js";
+import type { GlobalOptions } from "./cli-context.js";
+import { CliError, EXIT } from "./cli-errors.js";
+import { keyValues, parseSeedOption, type RunOptions } from "./run/run-options.js";
+import { runSession } from "./run/run-session.js";
+
+/** `lockstep run [OPTIONS] -- COMMAND [ARGS...]` (INTERFACE.md, "Wrapping a command"). */
+export function runCommand(): Command {
+  return new Command("run")
+    .description("run a command as a tracked run: code, seed, environment, output and metrics")
+    .usage("[options] -- <command> [args...]")
+    .argument("<command...>", "the command and its arguments")
+    .option("--experiment <name>", "the experiment", "Default")
+    .option("--name <name>", "the run's name")
+    .option("--seed <n>", "the root seed (drawn and recorded when absent)", parseSeedOption)
+    .option(
+      "--param <key=value>",
+      "a param, also passed on in LOCKSTEP_PARAMS (repeatable)",
+      collect,
+      [],
+    )
+    .option("--tag <key=value>", "a tag (repeatable)", collect, [])
+    .option("--parent <run>", "nest under this run")
+    .addOption(
+      new Option("--kind <kind>", "what the run does")
+        .choices(["train", "eval", "inference"])
+        .default("train"),
+    )
+    .option(
+      "--output <path>",
+      "a file or folder uploaded when the command ends (repeatable)",
+      collect,
+      [],
+    )
+    .option("--data <ref>", "a dataset the command uses (repeatable)", collect, [])
+    .option("--model <modelref>", "a registered model the command uses")
+    .action(async (argv: string[], options: RunOptions, command: Command) => {
+      if (options.data.length > 0) throw new CliError("datasets are not supported yet");
+      if (options.model !== undefined)
+        throw new CliError("the model registry is not available yet");
+      let params: Record<string, string>;
+      let tags: Record<string, string>;
+      try {
+        params = keyValues("param", options.param);
+        tags = keyValues("tag", options.tag);
+      } catch (error) {
+        throw new CliError((error as Error).message, EXIT.usage);
+      }
+      const { trackingUri } = command.optsWithGlobals<GlobalOptions>();
+      const exitCode = await runSession({
+        trackingUri: resolveTrackingUri(trackingUri),
+        argv,
+        cwd: process.cwd(),
+        options,
+        params,
+        tags,
+      });
+      process.exitCode = exitCode;
+    });
+}
