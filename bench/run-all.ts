@@ -4,7 +4,7 @@
  * the command and the machine to docs/benchmarks.md.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,7 +31,8 @@ for (const file of files) {
     output = `FAILED: ${(error as Error).message.split("\n")[0]}`;
   }
   process.stdout.write(output);
-  sections.push(`### ${file}\n\n\`\`\`\n${output.trim()}\n\`\`\``);
+  const ran = new Date().toISOString().slice(0, 16).replace("T", " ");
+  sections.push(`### ${file}\n\nRan ${ran} UTC.\n\n\`\`\`\n${output.trim()}\n\`\`\``);
 }
 
 const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -41,18 +42,18 @@ Latest figures, written by \`npm run bench\` (which runs \`node --import tsx ben
 Each line prints its figure next to a baseline measured in the same run on the same
 machine: the machines are noisy, so compare ratios, not absolute times.
 
-- date: ${new Date().toISOString()}
+- last full run: ${new Date().toISOString()}
 - machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}
 `;
 
-if (only.length === 0) {
-  writeFileSync(join(root, "docs/benchmarks.md"), `${header}\n${sections.join("\n\n")}\n`);
+const path = join(root, "docs/benchmarks.md");
+if (only.length === 0 || !existsSync(path)) {
+  writeFileSync(path, `${header}\n${sections.join("\n\n")}\n`);
 } else {
-  // A partial run replaces only the sections it ran.
-  const path = join(root, "docs/benchmarks.md");
+  // A partial run replaces only the sections it ran, and says when they ran.
   let doc = readFileSync(path, "utf8");
   for (const section of sections) {
-    const title = section.split("\n")[0] ?? "";
+    const title = `${section.split("\n")[0] ?? ""}\n`;
     const start = doc.indexOf(title);
     if (start < 0) {
       doc = `${doc.trimEnd()}\n\n${section}\n`;

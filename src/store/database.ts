@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { ModelRegistryTables } from "./model-registry-tables.js";
 
 /**
  * Row types of every table, as Kysely sees them. Columns are snake_case; each
@@ -11,7 +12,7 @@ import type { Generated } from "kysely";
  * turns it into NULL), so `latest_metrics.value` is NULL for NaN with
  * `is_nan = 1`; the blocks keep the exact float64 bits.
  */
-export interface Database {
+export interface Database extends ModelRegistryTables {
   experiments: ExperimentTable;
   experiment_tags: KeyValueTable & { experiment_id: number };
   runs: RunTable;
@@ -22,6 +23,8 @@ export interface Database {
   ingest_keys: IngestKeyTable;
   run_io: RunIoTable;
   artifacts: ArtifactTable;
+  datasets: DatasetTable;
+  dataset_versions: DatasetVersionTable;
 }
 
 export interface ExperimentTable {
@@ -104,4 +107,25 @@ export interface ArtifactTable {
   digest: string;
   size: number;
   created_at: number;
+}
+
+/** `last_*` survive retention, so numbers are never reused and times keep rising. */
+export interface DatasetTable {
+  name: string;
+  created_at: number;
+  last_number: number;
+  last_created_at: number;
+  keep_last: number | null;
+  keep_within_days: number | null;
+}
+
+export interface DatasetVersionTable {
+  name: string;
+  number: number;
+  digest: string;
+  created_at: number;
+  message: string | null;
+  source: string | null;
+  size: number;
+  files: number;
 }

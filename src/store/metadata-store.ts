@@ -2,6 +2,8 @@ import type { Experiment, LifecycleStage, ViewType } from "../domain/experiment.
 import type { HistoryPoint, LatestMetric, MetricPoint } from "../domain/metric.js";
 import type { RunCapture, RunInfo, RunIo, RunKind, RunStatus, Run } from "../domain/run.js";
 import type { Filter, OrderBy } from "../domain/search-filter.js";
+import type { ModelRegistryStore } from "./model-registry-store.js";
+import type { DatasetStore } from "./dataset-store.js";
 
 /**
  * The metadata port. Services talk only to this; the SQLite and PostgreSQL
@@ -18,6 +20,8 @@ export interface MetadataStore {
   readonly runs: RunStore;
   readonly metrics: MetricStore;
   readonly artifacts: ArtifactIndex;
+  readonly datasets: DatasetStore;
+  readonly models: ModelRegistryStore;
   close(): Promise<void>;
 }
 

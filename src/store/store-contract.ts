@@ -1,8 +1,10 @@
 import { describe } from "vitest";
 import { describeArtifacts } from "./store-contract-artifacts.js";
 import { describeBatches } from "./store-contract-batches.js";
+import { describeDatasets } from "./store-contract-datasets.js";
 import { describeExperiments } from "./store-contract-experiments.js";
 import type { OpenStore } from "./store-contract-fixtures.js";
+import { describeModels } from "./store-contract-models.js";
 import { describeRuns } from "./store-contract-runs.js";
 import { describeRunSearch } from "./store-contract-search.js";
 
@@ -18,5 +20,7 @@ export function describeStore(name: string, open: OpenStore): void {
     describeBatches(open);
     describeRunSearch(open);
     describeArtifacts(open);
+    describeModels(open);
+    describeDatasets(open);
   });
 }

@@ -8,8 +8,12 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
 /** The layer of a file: its first folder under src/ (adapters get their own name). */
 function layerOf(file: string): string {
   const rel = relative(SRC, file).split("\\").join("/");
-  if (rel === "store/metadata-store.ts") return "store-port";
-  if (rel === "blobs/blob-store.ts" || rel === "blobs/digest.ts") return "blob-port";
+  // The port: the interfaces in src/store/ itself (adapters live in sub-folders).
+  if (/^store\/[^/]+-store\.ts$/.test(rel) && rel !== "store/open-store.ts") return "store-port";
+  // Pure content-addressing logic (digests, chunking, manifests) any layer may use.
+  if (/^blobs\/(blob-store|digest)\.ts$/.test(rel) || /^blobs\/(chunking|manifest)\//.test(rel)) {
+    return "blob-port";
+  }
   if (rel.startsWith("store/")) return "store-adapter";
   if (rel.startsWith("blobs/")) return "blob-adapter";
   return rel.includes("/") ? (rel.split("/")[0] ?? "") : "root";
@@ -18,15 +22,15 @@ function layerOf(file: string): string {
 /** Which layers each layer may import; dependencies point one way. */
 const ALLOWED: Record<string, string[]> = {
   domain: ["domain"],
-  "store-port": ["domain"],
+  "store-port": ["domain", "store-port"],
   "store-adapter": ["domain", "store-port", "store-adapter"],
   "blob-port": ["domain", "blob-port"],
   "blob-adapter": ["domain", "blob-port", "blob-adapter"],
   services: ["domain", "store-port", "blob-port", "services"],
   capture: ["domain", "capture"],
-  sdk: ["domain", "sdk", "capture"],
+  sdk: ["domain", "sdk", "capture", "blob-port"],
   server: ["domain", "services", "server", "store-port", "blob-port"],
-  cli: ["domain", "sdk", "cli", "capture", "server"],
+  cli: ["domain", "sdk", "cli", "capture", "server", "blob-port"],
   root: ["domain", "sdk", "capture"],
 };
 

@@ -1,5 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import { initialSchema } from "./001-initial-schema.js";
+import { datasetsSchema } from "./002-datasets.js";
+import { modelRegistrySchema } from "./003-model-registry.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -10,6 +12,8 @@ export type Dialect = "sqlite" | "postgres";
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   const all: Record<string, Migration> = {
     "001-initial-schema": initialSchema(dialect),
+    "002-datasets": datasetsSchema(dialect),
+    "003-model-registry": modelRegistrySchema(dialect),
   };
   return { getMigrations: async () => all };
 }

@@ -1,12 +1,16 @@
 import { Kysely, PostgresDialect } from "kysely";
 import type { Database } from "../database.js";
 import { KyselyArtifactReads } from "../kysely/artifact-reads.js";
+import { KyselyDatasetReads } from "../kysely/dataset-reads.js";
 import { KyselyExperimentReads } from "../kysely/experiment-reads.js";
+import { KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import { runMigrations } from "../kysely/run-migrations.js";
 import { KyselyRunReads } from "../kysely/run-reads.js";
 import type { MetadataStore } from "../metadata-store.js";
+import { PostgresModelRegistryStore } from "./postgres-model-registry-store.js";
 import { KyselyMetricStore } from "../metrics/kysely-metric-store.js";
 import { PostgresArtifactIndex } from "./postgres-artifact-index.js";
+import { PostgresDatasetStore } from "./postgres-dataset-store.js";
 import { PostgresExperimentStore } from "./postgres-experiment-store.js";
 import { createPostgresPool } from "./postgres-pool.js";
 import { PostgresRunStore } from "./postgres-run-store.js";
@@ -28,6 +32,8 @@ export async function openPostgresStore(url: string): Promise<MetadataStore> {
     runs: new PostgresRunStore(db, new KyselyRunReads(db, "postgres")),
     metrics: new KyselyMetricStore(db),
     artifacts: new PostgresArtifactIndex(db, new KyselyArtifactReads(db)),
+    datasets: new PostgresDatasetStore(db, new KyselyDatasetReads(db)),
+    models: new PostgresModelRegistryStore(db, new KyselyModelRegistryReads(db)),
     close: () => db.destroy(),
   };
 }

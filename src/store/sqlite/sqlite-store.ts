@@ -1,12 +1,16 @@
 import { Kysely, SqliteDialect } from "kysely";
 import type { Database } from "../database.js";
 import { KyselyArtifactReads } from "../kysely/artifact-reads.js";
+import { KyselyDatasetReads } from "../kysely/dataset-reads.js";
 import { KyselyExperimentReads } from "../kysely/experiment-reads.js";
+import { KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import { runMigrations } from "../kysely/run-migrations.js";
 import { KyselyRunReads } from "../kysely/run-reads.js";
 import type { MetadataStore } from "../metadata-store.js";
+import { SqliteModelRegistryStore } from "./sqlite-model-registry-store.js";
 import { KyselyMetricStore } from "../metrics/kysely-metric-store.js";
 import { SqliteArtifactIndex } from "./sqlite-artifact-index.js";
+import { SqliteDatasetStore } from "./sqlite-dataset-store.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
 import { SqliteExperimentStore } from "./sqlite-experiment-store.js";
 import { SqliteRunStore } from "./sqlite-run-store.js";
@@ -33,7 +37,9 @@ export async function openSqliteStore(path: string): Promise<MetadataStore> {
     runs: new SqliteRunStore(sqlite, new KyselyRunReads(db, "sqlite")),
     metrics: new KyselyMetricStore(db),
     artifacts: new SqliteArtifactIndex(sqlite, new KyselyArtifactReads(db)),
+    datasets: new SqliteDatasetStore(sqlite, new KyselyDatasetReads(db)),
     // Kysely's SQLite driver closes the better-sqlite3 handle.
+    models: new SqliteModelRegistryStore(sqlite, new KyselyModelRegistryReads(db)),
     close: () => db.destroy(),
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ModelRegistryService } from "../../../services/model-registry-service.js";
 import type { TrackingServices } from "../../../services/tracking-services.js";
 import { installMlflowErrorHandlers } from "../../mlflow/mlflow-error-handler.js";
 import { installMlflowJsonParser } from "../../mlflow/mlflow-json-parser.js";
@@ -9,6 +10,7 @@ import { experimentsRoutes } from "./experiments-routes.js";
 import { logBatchRoutes } from "./log-batch-routes.js";
 import { metricsRoutes } from "./metrics-routes.js";
 import { multipartUploadRoutes } from "./multipart-upload-routes.js";
+import { registryRoutes } from "./registry-routes.js";
 import { runLoggingRoutes } from "./run-logging-routes.js";
 import { runsRoutes } from "./runs-routes.js";
 
@@ -21,7 +23,11 @@ const ARTIFACT_PREFIXES = ["/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-ar
  * services, each prefix a sibling of /api/v1 with its own body parsing and
  * MLflow-form errors. Authorization headers (Basic, Bearer) pass untouched.
  */
-export async function mlflowRoutes(app: FastifyInstance, services: TrackingServices) {
+export async function mlflowRoutes(
+  app: FastifyInstance,
+  services: TrackingServices,
+  models?: ModelRegistryService,
+) {
   // The OpenAPI document describes /api/v1; MLflow's API is documented by MLflow.
   app.addHook("onRoute", (route) => {
     route.schema = { ...route.schema, hide: true };
@@ -37,6 +43,7 @@ export async function mlflowRoutes(app: FastifyInstance, services: TrackingServi
         logBatchRoutes(scope, services);
         metricsRoutes(scope, services);
         artifactsListRoutes(scope, services);
+        if (models) registryRoutes(scope, services, models);
       },
       { prefix },
     );
