@@ -43,6 +43,11 @@ export interface BlobStore {
   getBytes(digest: string): Promise<Uint8Array | undefined>;
   has(digest: string): Promise<boolean>;
   stat(digest: string): Promise<{ size: number } | undefined>;
+  /**
+   * When the bytes were written (ms since the epoch), if the store knows;
+   * garbage collection spares blobs younger than its grace period.
+   */
+  writtenAt?(digest: string): Promise<number | undefined>;
   /** Returns whether there was a blob to delete. */
   delete(digest: string): Promise<boolean>;
   /** Every stored digest, in no particular order (for garbage collection and verify). */

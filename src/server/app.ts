@@ -1,24 +1,37 @@
 import { readFileSync } from "node:fs";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { BlobStore } from "../blobs/blob-store.js";
+import { createDataServices } from "../services/data-services.js";
+import { modelVersionDigests } from "../services/model-registry-service.js";
+import { createRegistryServices } from "../services/registry-services.js";
 import { createTrackingServices } from "../services/tracking-services.js";
 import type { MetadataStore } from "../store/metadata-store.js";
 import { installErrorHandlers } from "./error-handler.js";
 import { openApiRoute, registerOpenApi } from "./openapi.js";
 import { healthRoutes } from "./routes/health-routes.js";
 import { mlflowRoutes } from "./routes/mlflow/mlflow-plugin.js";
+import { adminRoutes } from "./routes/v1/admin-routes.js";
 import { artifactsRoutes } from "./routes/v1/artifacts-routes.js";
 import { batchRoutes } from "./routes/v1/batch-routes.js";
+import { blobsRoutes } from "./routes/v1/blobs-routes.js";
+import { datasetsRoutes } from "./routes/v1/datasets-routes.js";
+import { eventsRoutes } from "./routes/v1/events-routes.js";
 import { experimentsRoutes } from "./routes/v1/experiments-routes.js";
+import { lineageRoutes } from "./routes/v1/lineage-routes.js";
 import { metricsRoutes } from "./routes/v1/metrics-routes.js";
+import { modelsRoutes } from "./routes/v1/models-routes.js";
+import { runIoRoutes } from "./routes/v1/run-io-routes.js";
 import { runsRoutes } from "./routes/v1/runs-routes.js";
 import { typeboxValidatorCompiler } from "./typebox-validator.js";
+import { uiRoutes } from "./ui-routes.js";
 
 export interface AppOptions {
   store: MetadataStore;
   blobs: BlobStore;
   /** A pino-compatible logger, `true` for Fastify's default, or nothing for silence. */
   logger?: FastifyBaseLogger | boolean;
+  /** Garbage collection spares blobs younger than this (default one hour). */
+  gcGraceMs?: number;
 }
 
 /** The package version, read once; src/server and dist/server sit equally deep. */
@@ -44,6 +57,22 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerOpenApi(app, VERSION);
 
   const services = createTrackingServices({ store, blobs });
+  const data = createDataServices({
+    store,
+    blobs,
+    runs: services.runs,
+    gcGraceMs: options.gcGraceMs,
+    gcRoots: [() => modelVersionDigests(store)],
+  });
+  const registry = createRegistryServices({
+    store,
+    blobs,
+    runs: services.runs,
+    resolveDataset: async (ref) => {
+      const version = await data.datasets.resolve(ref);
+      return { name: version.name, version: `v${version.number}` };
+    },
+  });
   // Routes go in plugins so they load after swagger, whose onRoute hook must see them.
   app.register(async (root) => {
     healthRoutes(root, store, VERSION);
@@ -61,10 +90,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
       runsRoutes(v1, services.runs);
       batchRoutes(v1, services.metrics);
       metricsRoutes(v1, services.metrics);
+      eventsRoutes(v1, { runs: services.runs, metrics: services.metrics });
       await v1.register(async (scope) => artifactsRoutes(scope, services.artifacts));
+      datasetsRoutes(v1, data.datasets);
+      runIoRoutes(v1, data.runIo);
+      adminRoutes(v1, data);
+      await v1.register(async (scope) => blobsRoutes(scope, data.blobs));
+      modelsRoutes(v1, { models: registry.models, runs: services.runs });
+      lineageRoutes(v1, registry.lineage);
     },
     { prefix: "/api/v1" },
   );
-  app.register(async (mlflow) => mlflowRoutes(mlflow, services));
+  app.register(async (mlflow) => mlflowRoutes(mlflow, services, registry.models));
+  app.register(async (ui) => uiRoutes(ui));
   return app;
 }

@@ -143,6 +143,15 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  async writtenAt(digest: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.pathOf(digest))).mtimeMs;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
   async delete(digest: string): Promise<boolean> {
     try {
       await unlink(this.pathOf(digest));

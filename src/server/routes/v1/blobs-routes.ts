@@ -1,0 +1,78 @@
+import type { Readable } from "node:stream";
+import type { Static } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import { ApiError, BadRequestError } from "../../../domain/errors.js";
+import type { BlobService } from "../../../services/blob-service.js";
+import {
+  DigestParams,
+  MissingBlobsBody,
+  MissingBlobsResponse,
+  StoredBlobResponse,
+} from "../../schemas/blob-schemas.js";
+import { withErrors } from "../../schemas/common-schemas.js";
+
+const tags = ["blobs"];
+
+export async function blobsRoutes(app: FastifyInstance, blobs: BlobService) {
+  app.post<{ Body: Static<typeof MissingBlobsBody> }>(
+    "/blobs/missing",
+    {
+      schema: {
+        tags,
+        description: "The digests among those given that the server does not hold.",
+        body: MissingBlobsBody,
+        response: withErrors({ 200: MissingBlobsResponse }),
+      },
+    },
+    async (request) => ({ missing: await blobs.missing(request.body.digests) }),
+  );
+
+  app.get<{ Params: Static<typeof DigestParams> }>(
+    "/blobs/:digest",
+    {
+      schema: {
+        tags,
+        description: "The bytes, re-hashed as they stream; a corrupt blob cuts the stream.",
+        params: DigestParams,
+        produces: ["application/octet-stream"],
+      },
+    },
+    async (request, reply) => {
+      const { size, stream } = await blobs.open(request.params.digest);
+      return reply
+        .header("content-type", "application/octet-stream")
+        .header("content-length", size)
+        .send(stream);
+    },
+  );
+
+  // Uploads stream straight into the blob store, whatever their content type or size.
+  await app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+    raw.put<{ Params: Static<typeof DigestParams> }>(
+      "/blobs/:digest",
+      {
+        schema: {
+          tags,
+          description: "Stores bytes that must hash to :digest; otherwise nothing is stored.",
+          params: DigestParams,
+          consumes: ["application/octet-stream"],
+          response: withErrors({ 201: StoredBlobResponse }),
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as Readable | undefined;
+        try {
+          const stored = await blobs.put(request.params.digest, body ?? new Uint8Array(0));
+          return reply.status(201).send(stored);
+        } catch (error) {
+          if (body && !request.raw.complete && !(error instanceof ApiError)) {
+            throw new BadRequestError("the upload ended before its last byte", { cause: error });
+          }
+          throw error;
+        }
+      },
+    );
+  });
+}
