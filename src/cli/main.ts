@@ -2,7 +2,11 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { reportError } from "./cli-errors.js";
+import { dataCommand } from "./data-command.js";
 import { experimentsCommand } from "./experiments-command.js";
+import { lineageCommand } from "./lineage-command.js";
+import { modelsCommand } from "./models-command.js";
+import { runCommand } from "./run-command.js";
 import { runsCommand } from "./runs-command.js";
 import { serverCommand } from "./server-command.js";
 
@@ -28,6 +32,10 @@ function createProgram(): Command {
   program.addCommand(serverCommand());
   program.addCommand(experimentsCommand());
   program.addCommand(runsCommand());
+  program.addCommand(modelsCommand());
+  program.addCommand(lineageCommand());
+  program.addCommand(runCommand());
+  program.addCommand(dataCommand());
   inheritExitOverride(program);
   return program;
 }

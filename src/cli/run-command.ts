@@ -37,9 +37,6 @@ export function runCommand(): Command {
     .option("--data <ref>", "a dataset the command uses (repeatable)", collect, [])
     .option("--model <modelref>", "a registered model the command uses")
     .action(async (argv: string[], options: RunOptions, command: Command) => {
-      if (options.data.length > 0) throw new CliError("datasets are not supported yet");
-      if (options.model !== undefined)
-        throw new CliError("the model registry is not available yet");
       let params: Record<string, string>;
       let tags: Record<string, string>;
       try {

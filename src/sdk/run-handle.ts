@@ -9,6 +9,7 @@ import { LockstepApiError } from "./lockstep-api-error.js";
 import type { MetricBlock } from "./metric-block.js";
 import type { FlushResult } from "./outbox.js";
 import { RunCaptureRecorder } from "./run-capture.js";
+import { type UseDatasetOptions, useDataset } from "./run-dataset.js";
 import type { RunOwner } from "./run-owner.js";
 import { holdMathRandom, RunSeeds } from "./run-random.js";
 import type { ChildRunOptions, EndStatus, FlushOptions, ParamValue } from "./sdk-options.js";
@@ -175,6 +176,16 @@ export class RunHandle {
       localPath,
       artifactPath: artifactPath ?? basename(localPath),
     });
+  }
+
+  /**
+   * Makes a dataset version available as a local folder (cached, verified)
+   * and records it as an input of this run, with context `training` unless
+   * told otherwise. Returns the folder's path.
+   * @example const dir = await run.useDataset("digits", { asOf: "2026-03-01" });
+   */
+  async useDataset(name: string, options: UseDatasetOptions = {}): Promise<string> {
+    return useDataset(this.owner.api, this.id, name, options);
   }
 
   /** Starts a run nested under this one, in the same experiment. */

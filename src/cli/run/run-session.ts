@@ -7,6 +7,7 @@ import { drawRootSeed } from "../../capture/seeds.js";
 import { ProcessSupervisor } from "./process-supervisor.js";
 import { createRunQuickly } from "./run-creator.js";
 import { envNumber, type Interruption } from "./run-follow-types.js";
+import { recordRunInputs, resolveRunInputs } from "./run-inputs.js";
 import { baseEnvironment, childEnvironment, type RunOptions } from "./run-options.js";
 
 export type RunSessionInput = {
@@ -34,7 +35,8 @@ export async function runSession(input: RunSessionInput): Promise<number> {
   const { argv, cwd, options } = input;
   const seed = options.seed ?? drawRootSeed();
   const determinism = determinismEnv(seed);
-  const base = baseEnvironment(process.env);
+  const inputs = await resolveRunInputs(input.trackingUri, options);
+  const base = { ...baseEnvironment(process.env), ...inputs.env };
   const creating = createRunQuickly(input.trackingUri, {
     experimentName: options.experiment,
     ...(options.name !== undefined ? { name: options.name } : {}),
@@ -53,6 +55,7 @@ export async function runSession(input: RunSessionInput): Promise<number> {
     throw error;
   });
   process.stderr.write(`lockstep: run ${run.id}\n`);
+  await recordRunInputs(input.trackingUri, run.id, inputs.io);
 
   const env = childEnvironment({
     base,

@@ -1,0 +1,105 @@
+/**
+ * End to end through the built CLI and a local server in its own process:
+ * `data add` of a 1 GB file against `openssl dgst -sha256` of the same file,
+ * `data add` of 10,000 small files, and `data checkout` of the 1 GB version
+ * (every chunk downloaded and verified) against `cp` of the same file.
+ * Run: npm run build && npx tsx bench/data-add-checkout.bench.ts
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServerProcess } from "./support/server-process.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = join(ROOT, "dist/cli/main.js");
+const SIZE = Number(process.env.BENCH_DATA_BYTES ?? 1024 ** 3);
+const SMALL_FILES = 10_000;
+const work = mkdtempSync(join(tmpdir(), "lockstep-data-bench-"));
+
+function seconds(run: () => void): number {
+  const t = performance.now();
+  run();
+  return (performance.now() - t) / 1000;
+}
+
+/** Incompressible, non-repeating bytes (so every chunk is distinct), written in 64 MiB pieces. */
+function writeRandomFile(path: string, size: number): void {
+  const fd = openSync(path, "w");
+  const piece = Buffer.alloc(64 * 1024 * 1024);
+  let x = 0x9e3779b9;
+  for (let written = 0; written < size; written += piece.length) {
+    const words = new Uint32Array(piece.buffer, piece.byteOffset, piece.length / 4);
+    for (let k = 0; k < words.length; k++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      words[k] = x >>> 0;
+    }
+    writeSync(fd, piece, 0, Math.min(piece.length, size - written));
+  }
+  closeSync(fd);
+}
+
+function cli(url: string, args: string[]): string {
+  const result = spawnSync(process.execPath, [CLI, "--tracking-uri", url, ...args], {
+    env: { ...process.env, LOCKSTEP_HOME: join(work, "home") },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`lockstep ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout;
+}
+
+const mbps = (bytes: number, s: number) => `${(bytes / 1e6 / s).toFixed(0)} MB/s`;
+
+const server = await startServerProcess();
+try {
+  const big = join(work, "big.bin");
+  writeRandomFile(big, SIZE);
+  execFileSync("openssl", ["dgst", "-sha256", big]); // warm the page cache
+  const opensslS = seconds(() => execFileSync("openssl", ["dgst", "-sha256", big]));
+  let added = "";
+  const addS = seconds(() => {
+    added = cli(server.url, ["data", "add", "big", big, "--json"]);
+  });
+  const { chunks } = JSON.parse(added) as { chunks: number };
+  console.log(`data add, ${(SIZE / 1e9).toFixed(2)} GB file (${chunks} chunks)`);
+  console.log(`  openssl dgst -sha256  ${opensslS.toFixed(2)} s  ${mbps(SIZE, opensslS)}`);
+  console.log(`  lockstep data add     ${addS.toFixed(2)} s  ${mbps(SIZE, addS)}`);
+  console.log(`  ratio (add / openssl speed): ${(opensslS / addS).toFixed(2)} (target >= 0.5)`);
+
+  const copyS = seconds(() => execFileSync("cp", [big, join(work, "copy.bin")]));
+  rmSync(join(work, "copy.bin"));
+  const checkoutS = seconds(() => cli(server.url, ["data", "checkout", "big", join(work, "out")]));
+  console.log(`data checkout of that version (downloaded and verified)`);
+  console.log(`  cp                    ${copyS.toFixed(2)} s  ${mbps(SIZE, copyS)}`);
+  console.log(`  lockstep data checkout ${checkoutS.toFixed(2)} s  ${mbps(SIZE, checkoutS)}`);
+  console.log(`  ratio (checkout / cp time): ${(checkoutS / copyS).toFixed(2)} (target <= 1.5)`);
+  rmSync(join(work, "out"), { recursive: true, force: true });
+  rmSync(big);
+
+  const small = join(work, "small");
+  for (let d = 0; d < 100; d++) {
+    mkdirSync(join(small, `part-${d}`), { recursive: true });
+    for (let f = 0; f < SMALL_FILES / 100; f++) {
+      writeFileSync(
+        join(small, `part-${d}`, `sample-${f}.json`),
+        `{"d":${d},"f":${f},"x":"${"x".repeat(f * 7)}"}\n`,
+      );
+    }
+  }
+  const smallS = seconds(() => cli(server.url, ["data", "add", "small", small]));
+  console.log(`data add, ${SMALL_FILES} small files: ${smallS.toFixed(2)} s`);
+} finally {
+  await server.stop();
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,119 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { datasetEnvName, resolveDatasetForRun } from "../../src/cli/run/dataset-input.js";
+import { Lockstep } from "../../src/index.js";
+import { LockstepApi } from "../../src/sdk/api-client.js";
+import { getDatasetManifest, listDatasetVersions } from "../../src/sdk/api-datasets.js";
+import { addDatasetVersion } from "../../src/sdk/data/add-dataset-version.js";
+import { checkoutManifest } from "../../src/sdk/data/checkout-manifest.js";
+import { startTestServer, type TestServer } from "../sdk/test-server.js";
+import { randomBytesFrom, readTree, scratchDir, type Tree, writeTree } from "./data-support.js";
+
+let server: TestServer;
+let scratch: string;
+let api: LockstepApi;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  scratch = scratchDir("sdk");
+  api = new LockstepApi({ baseUrl: server.url });
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const segment = fc.oneof(
+  fc.stringMatching(/^[a-z0-9_-]{1,12}$/),
+  fc.constantFrom("日本語", "ünï cödé", "emoji-😀", "Ωmega", "space name"),
+);
+const fileSpec = fc.record({
+  path: fc.array(segment, { minLength: 1, maxLength: 6 }),
+  size: fc.oneof(
+    fc.constant(0),
+    fc.integer({ min: 1, max: 5000 }),
+    fc.integer({ min: 200_000, max: 1_500_000 }),
+  ),
+  seed: fc.integer({ min: 1, max: 2 ** 31 }),
+  mode: fc.constantFrom(0o644, 0o600, 0o755, 0o444),
+});
+
+/** Drops files whose path is a prefix folder of another's, which no file system allows. */
+function toTree(specs: { path: string[]; size: number; seed: number; mode: number }[]): Tree {
+  const tree: Tree = {};
+  const paths = new Set<string>();
+  for (const spec of specs) {
+    const path = spec.path.join("/");
+    const clash = [...paths].some(
+      (p) => p === path || p.startsWith(`${path}/`) || path.startsWith(`${p}/`),
+    );
+    if (clash) continue;
+    paths.add(path);
+    tree[path] = { bytes: randomBytesFrom(spec.seed, spec.size), mode: spec.mode };
+  }
+  return tree;
+}
+
+describe("dataset SDK", { timeout: 180_000 }, () => {
+  it("any add then checkout returns exactly the bytes and modes added", async () => {
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fileSpec, { minLength: 1, maxLength: 12 }), async (specs) => {
+        round++;
+        const source = join(scratch, `prop-src-${round}`);
+        writeTree(source, toTree(specs));
+        const added = await addDatasetVersion(api.http, "prop", source);
+        const manifest = await getDatasetManifest(api.http, "prop", added.version.digest);
+        const out = join(scratch, `prop-out-${round}`);
+        await checkoutManifest(api.http, manifest, out);
+        expect(readTree(out)).toEqual(readTree(source));
+      }),
+      { numRuns: 6 },
+    );
+  });
+
+  it("run.useDataset resolves as-of, caches the files and records the input", async () => {
+    const source = join(scratch, "use-src");
+    writeTree(source, { "x.bin": { bytes: randomBytesFrom(9, 300_000) } });
+    await addDatasetVersion(api.http, "my-data.set", source, { message: "one" });
+    const [v1] = await listDatasetVersions(api.http, "my-data.set");
+    const home = join(scratch, "use-home");
+    const ls = new Lockstep({ trackingUri: server.url, spoolDir: join(scratch, "spool") });
+    try {
+      const run = await ls.startRun({ experiment: "data", capture: false });
+      // biome-ignore lint/correctness/useHookAtTopLevel: an SDK method, not a React hook
+      const dir = await run.useDataset("my-data.set", {
+        asOf: v1?.createdAt as string,
+        cacheDir: home,
+      });
+      expect(readTree(dir)).toEqual(readTree(source));
+      await run.end();
+      const recorded = await api.getRun(run.id);
+      expect(recorded.inputs).toEqual([
+        {
+          kind: "dataset",
+          name: "my-data.set",
+          version: "v1",
+          digest: v1?.digest,
+          context: "training",
+        },
+      ]);
+
+      // The second use finds the cache: the server's blob is not read again.
+      const again = await resolveDatasetForRun(api, "my-data.set@v1", home);
+      expect(again).toEqual({ envName: "LOCKSTEP_DATA_MY_DATA_SET", dir, io: recorded.inputs[0] });
+      rmSync(join(server.dir, "blobs", "sha256"), { recursive: true, force: true });
+      expect((await resolveDatasetForRun(api, "my-data.set", home)).dir).toBe(dir);
+    } finally {
+      await ls.close();
+    }
+  });
+
+  it("names the environment variable from the dataset name", () => {
+    expect(datasetEnvName("digits")).toBe("LOCKSTEP_DATA_DIGITS");
+    expect(datasetEnvName("mnist-v2.small")).toBe("LOCKSTEP_DATA_MNIST_V2_SMALL");
+  });
+});

@@ -1,0 +1,5 @@
+import type { RunStatus } from "../../lib/api";
+
+export function StatusBadge({ status }: { status: RunStatus }) {
+  return <span className={`status status-${status.toLowerCase()}`}>{status}</span>;
+}
