@@ -113,13 +113,21 @@ describe("lockstep run: exit codes and run status", () => {
 });
 
 describe("lockstep run: refusals", () => {
-  it("refuses --data and --model for now with one error line", async () => {
-    const data = await fx.wrap(["--data", "digits@v1", "--", "true"]);
+  it("refuses --data and --model that do not resolve: one error line, no run, no command", async () => {
+    const dir = fx.tempDir();
+    const data = await fx.wrap(["--data", "digits@v1", "--", "sh", "-c", "touch ran"], {
+      cwd: dir,
+    });
     expect(data.code).toBe(1);
-    expect(data.stderr).toBe("error: datasets are not supported yet\n");
-    const model = await fx.wrap(["--model", "models:/m/1", "--", "true"]);
+    expect(data.stderr).toMatch(/^error: .*digits.*\n$/);
+    expect(data.runId).toBe("");
+    const model = await fx.wrap(["--model", "models:/m/1", "--", "sh", "-c", "touch ran"], {
+      cwd: dir,
+    });
     expect(model.code).toBe(1);
-    expect(model.stderr).toBe("error: the model registry is not available yet\n");
+    expect(model.stderr).toMatch(/^error: .*\bm\b.*\n$/);
+    expect(model.runId).toBe("");
+    expect(existsSync(join(dir, "ran"))).toBe(false);
   });
 
   it("treats a malformed --param, --seed or --kind as a usage error (exit 2)", async () => {

@@ -1,6 +1,7 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI } from "../cli/run-cli.js";
 import { RunFixture } from "./run-support.js";
@@ -9,11 +10,14 @@ const fx = new RunFixture();
 beforeAll(() => fx.start());
 afterAll(() => fx.close());
 
-function cli(...args: string[]): string {
-  return execFileSync(process.execPath, [CLI, "--tracking-uri", fx.server.url, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, LOCKSTEP_HOME: fx.tempDir("lockstep-home-") },
-  });
+// The server runs in this process: the CLI must not block its event loop.
+async function cli(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [CLI, "--tracking-uri", fx.server.url, ...args],
+    { encoding: "utf8", env: { ...process.env, LOCKSTEP_HOME: fx.tempDir("lockstep-home-") } },
+  );
+  return stdout;
 }
 
 describe("lockstep run --data and --model", () => {
@@ -21,9 +25,9 @@ describe("lockstep run --data and --model", () => {
     const folder = fx.tempDir();
     mkdirSync(join(folder, "sub"));
     writeFileSync(join(folder, "sub", "rows.csv"), "a,b\n1,2\n");
-    cli("data", "add", "digits-in", folder, "-m", "first");
+    await cli("data", "add", "digits-in", folder, "-m", "first");
     writeFileSync(join(folder, "sub", "rows.csv"), "a,b\n1,2\n3,4\n");
-    cli("data", "add", "digits-in", folder, "-m", "second");
+    await cli("data", "add", "digits-in", folder, "-m", "second");
 
     const result = await fx.wrap([
       "--data",
@@ -37,7 +41,12 @@ describe("lockstep run --data and --model", () => {
     expect(result.stdout).toBe("a,b\n1,2\n");
     const run = await fx.getRun(result.runId);
     expect(run.inputs).toEqual([
-      expect.objectContaining({ kind: "dataset", name: "digits-in", version: "v1", context: "training" }),
+      expect.objectContaining({
+        kind: "dataset",
+        name: "digits-in",
+        version: "v1",
+        context: "training",
+      }),
     ]);
   });
 
@@ -45,7 +54,9 @@ describe("lockstep run --data and --model", () => {
     const result = await fx.wrap(["--data", "no-such-data@v1", "--", "true"]);
     expect(result.code).toBe(1);
     expect(result.runId).toBe("");
-    expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^error: .*no-such-data/)]);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^error: .*no-such-data/),
+    ]);
   });
 
   it("downloads the model version into LOCKSTEP_MODEL_DIR and records it as an input", async () => {
@@ -58,8 +69,10 @@ describe("lockstep run --data and --model", () => {
       "mkdir -p model && echo weights-1 > model/weights.txt",
     ]);
     expect(train.code).toBe(0);
-    const version = cli("models", "register", "clf-in", "--run", train.runId, "--path", "model").trim();
-    cli("models", "alias", "clf-in", "production", version);
+    const version = (
+      await cli("models", "register", "clf-in", "--run", train.runId, "--path", "model")
+    ).trim();
+    await cli("models", "alias", "clf-in", "production", version);
 
     const infer = await fx.wrap([
       "--kind",

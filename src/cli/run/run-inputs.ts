@@ -13,7 +13,10 @@ export interface RunInputs {
  * is created, so a bad reference fails with nothing stored. Versions come from
  * the local cache when already there.
  */
-export async function resolveRunInputs(trackingUri: string, options: RunOptions): Promise<RunInputs> {
+export async function resolveRunInputs(
+  trackingUri: string,
+  options: RunOptions,
+): Promise<RunInputs> {
   if (options.data.length === 0 && options.model === undefined) return { env: {}, io: [] };
   const [{ LockstepApi }, { resolveDatasetForRun }, { resolveModelForRun }, { defaultCacheDir }] =
     await Promise.all([
@@ -44,7 +47,11 @@ export async function resolveRunInputs(trackingUri: string, options: RunOptions)
 }
 
 /** Records the resolved inputs on the run. */
-export async function recordRunInputs(trackingUri: string, runId: string, io: RunIo[]): Promise<void> {
+export async function recordRunInputs(
+  trackingUri: string,
+  runId: string,
+  io: RunIo[],
+): Promise<void> {
   if (io.length === 0) return;
   const [{ LockstepApi }, { recordRunIo }] = await Promise.all([
     import("../../sdk/api-client.js"),
