@@ -11,12 +11,12 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import type { MetricPoint } from "../src/domain/metric.js";
 import { decodeColumn } from "../src/store/metrics/metric-block-codec.js";
+import { SqliteMetricWriter } from "../src/store/metrics/sqlite-metric-writer.js";
 import {
   type MetricHarness,
   openPostgresHarness,
   openSqliteHarness,
 } from "../test/support/metric-store-harness.js";
-import { SqliteMetricWriter } from "../src/store/metrics/sqlite-metric-writer.js";
 import { createTestDatabase, postgresAvailable } from "../test/support/postgres.js";
 
 const TOTAL = 1_000_000;

@@ -1,9 +1,9 @@
 import type { Experiment, LifecycleStage, ViewType } from "../domain/experiment.js";
 import type { HistoryPoint, LatestMetric, MetricPoint } from "../domain/metric.js";
-import type { RunCapture, RunInfo, RunIo, RunKind, RunStatus, Run } from "../domain/run.js";
+import type { Run, RunCapture, RunInfo, RunIo, RunKind, RunStatus } from "../domain/run.js";
 import type { Filter, OrderBy } from "../domain/search-filter.js";
-import type { ModelRegistryStore } from "./model-registry-store.js";
 import type { DatasetStore } from "./dataset-store.js";
+import type { ModelRegistryStore } from "./model-registry-store.js";
 
 /**
  * The metadata port. Services talk only to this; the SQLite and PostgreSQL
@@ -178,4 +178,4 @@ export interface ArtifactIndex {
 }
 
 /** Re-exported for adapters. */
-export type { MetricPoint, HistoryPoint, LatestMetric };
+export type { HistoryPoint, LatestMetric, MetricPoint };

@@ -6,10 +6,10 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { MetricPoint } from "../../src/domain/metric.js";
 import type { Database } from "../../src/store/database.js";
-import { type Dialect, migrationProvider } from "../../src/store/migrations/migrations.js";
 import { KyselyMetricStore } from "../../src/store/metrics/kysely-metric-store.js";
 import { writeMetricsPostgres } from "../../src/store/metrics/postgres-metric-writer.js";
 import { SqliteMetricWriter } from "../../src/store/metrics/sqlite-metric-writer.js";
+import { type Dialect, migrationProvider } from "../../src/store/migrations/migrations.js";
 
 /** A real database with the schema, a run factory and the dialect's metric writer (tests only). */
 export interface MetricHarness {

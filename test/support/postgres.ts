@@ -13,7 +13,10 @@ let available: Promise<boolean> | undefined;
  */
 export function postgresAvailable(): Promise<boolean> {
   available ??= (async () => {
-    const client = new pg.Client({ connectionString: TEST_PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+    const client = new pg.Client({
+      connectionString: TEST_PG_ADMIN_URL,
+      connectionTimeoutMillis: 3000,
+    });
     try {
       await client.connect();
       await client.query("select 1");

@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 import { digestOf } from "../digest.js";
 import { chunkFile, type FileChunk } from "./chunk-file.js";
 import { ChunkWorkerPool } from "./chunk-worker-pool.js";
 import { chunkBoundaries } from "./chunker.js";
 import { chunkerParamsFor } from "./chunker-params.js";
-import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 
 const SMALL = chunkerParamsFor({ minSize: 256, avgSize: 1024, maxSize: 4096 });
 

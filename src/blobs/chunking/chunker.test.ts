@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 import { chunkBoundaries, chunkStream } from "./chunker.js";
 import {
   type ChunkerParams,
@@ -7,7 +8,6 @@ import {
   DEFAULT_CHUNKER_PARAMS,
   resolveChunkerParams,
 } from "./chunker-params.js";
-import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 
 const SMALL = chunkerParamsFor({ minSize: 256, avgSize: 1024, maxSize: 4096 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 import { digestOf } from "../digest.js";
 import { chunkBoundaries } from "./chunker.js";
 import { DEFAULT_CHUNKER_PARAMS } from "./chunker-params.js";
-import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 
 const SIZE = 32 * 1024 * 1024;
 const { avgSize, maxSize } = DEFAULT_CHUNKER_PARAMS;

@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 import {
   chunkerParamsFor,
   DEFAULT_CHUNKER_PARAMS,
   resolveChunkerParams,
 } from "./chunker-params.js";
 import { findCut } from "./find-cut.js";
-import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 import { CUT_MODULE_BYTES, makeWasmCutter } from "./wasm-find-cut.js";
 
 describe("WebAssembly cut search", () => {

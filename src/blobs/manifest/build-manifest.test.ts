@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 import { ChunkWorkerPool } from "../chunking/chunk-worker-pool.js";
 import { chunkerParamsFor } from "../chunking/chunker-params.js";
-import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
 import { type BuiltManifest, buildManifest } from "./build-manifest.js";
 import { canonicalManifestJson, manifestDigest, parseManifest } from "./manifest-codec.js";
 

@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chunkerParamsFor } from "../chunking/chunker-params.js";
 import { pseudoRandomBytes } from "../../../test/support/test-bytes.js";
+import { chunkerParamsFor } from "../chunking/chunker-params.js";
 import { buildManifest } from "./build-manifest.js";
 import { statusAgainst } from "./manifest-status.js";
 

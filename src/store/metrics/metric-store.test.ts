@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, postgresAvailable } from "../../../test/support/postgres.js";
-import type { HistoryPoint, MetricPoint } from "../../domain/metric.js";
 import {
   type MetricHarness,
   openPostgresHarness,
   openSqliteHarness,
   seededRandom,
 } from "../../../test/support/metric-store-harness.js";
+import { createTestDatabase, postgresAvailable } from "../../../test/support/postgres.js";
+import type { HistoryPoint, MetricPoint } from "../../domain/metric.js";
 import { BLOCK_CAP, MERGE_BELOW } from "./metric-write-plan.js";
 
 const pgUp = await postgresAvailable();

@@ -1,12 +1,12 @@
 import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { createTestDatabase, postgresAvailable } from "../../../test/support/postgres.js";
-import type { MetricPoint } from "../../domain/metric.js";
 import {
   type MetricHarness,
   openPostgresHarness,
   openSqliteHarness,
 } from "../../../test/support/metric-store-harness.js";
+import { createTestDatabase, postgresAvailable } from "../../../test/support/postgres.js";
+import type { MetricPoint } from "../../domain/metric.js";
 import { SqliteMetricWriter } from "./sqlite-metric-writer.js";
 
 const pgUp = await postgresAvailable();

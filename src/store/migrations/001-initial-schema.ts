@@ -137,7 +137,14 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn("version", "text", (c) => c.notNull())
         .addColumn("digest", "text", (c) => c.notNull())
         .addColumn("context", "text", (c) => c.notNull())
-        .addPrimaryKeyConstraint("run_io_pk", ["run_id", "direction", "kind", "name", "digest", "context"])
+        .addPrimaryKeyConstraint("run_io_pk", [
+          "run_id",
+          "direction",
+          "kind",
+          "name",
+          "digest",
+          "context",
+        ])
         .execute();
       await db.schema.createIndex("run_io_name").on("run_io").columns(["name", "run_id"]).execute();
 

@@ -7,11 +7,11 @@ import { KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import { runMigrations } from "../kysely/run-migrations.js";
 import { KyselyRunReads } from "../kysely/run-reads.js";
 import type { MetadataStore } from "../metadata-store.js";
-import { PostgresModelRegistryStore } from "./postgres-model-registry-store.js";
 import { KyselyMetricStore } from "../metrics/kysely-metric-store.js";
 import { PostgresArtifactIndex } from "./postgres-artifact-index.js";
 import { PostgresDatasetStore } from "./postgres-dataset-store.js";
 import { PostgresExperimentStore } from "./postgres-experiment-store.js";
+import { PostgresModelRegistryStore } from "./postgres-model-registry-store.js";
 import { createPostgresPool } from "./postgres-pool.js";
 import { PostgresRunStore } from "./postgres-run-store.js";
 

@@ -7,12 +7,12 @@ import { KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import { runMigrations } from "../kysely/run-migrations.js";
 import { KyselyRunReads } from "../kysely/run-reads.js";
 import type { MetadataStore } from "../metadata-store.js";
-import { SqliteModelRegistryStore } from "./sqlite-model-registry-store.js";
 import { KyselyMetricStore } from "../metrics/kysely-metric-store.js";
 import { SqliteArtifactIndex } from "./sqlite-artifact-index.js";
-import { SqliteDatasetStore } from "./sqlite-dataset-store.js";
 import { openSqliteDatabase } from "./sqlite-database.js";
+import { SqliteDatasetStore } from "./sqlite-dataset-store.js";
 import { SqliteExperimentStore } from "./sqlite-experiment-store.js";
+import { SqliteModelRegistryStore } from "./sqlite-model-registry-store.js";
 import { SqliteRunStore } from "./sqlite-run-store.js";
 
 /**
