@@ -2,13 +2,37 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { reportError } from "./cli-errors.js";
-import { dataCommand } from "./data-command.js";
-import { experimentsCommand } from "./experiments-command.js";
-import { lineageCommand } from "./lineage-command.js";
-import { modelsCommand } from "./models-command.js";
-import { runCommand } from "./run-command.js";
-import { runsCommand } from "./runs-command.js";
-import { serverCommand } from "./server-command.js";
+
+/**
+ * Each subcommand's module, loaded only when needed: `lockstep run` must
+ * start its command fast, and the data commands alone pull in the chunker.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  server: async () => (await import("./server-command.js")).serverCommand(),
+  experiments: async () => (await import("./experiments-command.js")).experimentsCommand(),
+  runs: async () => (await import("./runs-command.js")).runsCommand(),
+  models: async () => (await import("./models-command.js")).modelsCommand(),
+  lineage: async () => (await import("./lineage-command.js")).lineageCommand(),
+  run: async () => (await import("./run-command.js")).runCommand(),
+  data: async () => (await import("./data-command.js")).dataCommand(),
+};
+
+/** Global options that take a value, so the value is not taken for the subcommand's name. */
+const GLOBAL_WITH_VALUE = new Set(["--tracking-uri"]);
+
+/** The subcommand named on the command line, when it is one we know. */
+function namedCommand(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (GLOBAL_WITH_VALUE.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith("-")) continue;
+    return Object.hasOwn(COMMANDS, arg) ? arg : undefined;
+  }
+  return undefined;
+}
 
 /** src/cli and dist/cli sit equally deep below package.json. */
 const VERSION = (
@@ -18,7 +42,7 @@ const VERSION = (
 ).version;
 
 /** The `lockstep` program: global options, then one subcommand per file. */
-function createProgram(): Command {
+async function createProgram(args: readonly string[]): Promise<Command> {
   const program = new Command("lockstep")
     .description("reproducible machine-learning experiment tracking")
     .option(
@@ -29,13 +53,12 @@ function createProgram(): Command {
     .option("--verbose", "on failure, print causes and stack traces")
     // Usage errors become exceptions (exit code 2) instead of commander's exit(1).
     .exitOverride();
-  program.addCommand(serverCommand());
-  program.addCommand(experimentsCommand());
-  program.addCommand(runsCommand());
-  program.addCommand(modelsCommand());
-  program.addCommand(lineageCommand());
-  program.addCommand(runCommand());
-  program.addCommand(dataCommand());
+  // Help, --version and unknown commands need them all; a known command only itself.
+  const named = namedCommand(args);
+  const wanted = named ? [named] : Object.keys(COMMANDS);
+  for (const command of await Promise.all(wanted.map((name) => COMMANDS[name]?.()))) {
+    if (command) program.addCommand(command);
+  }
   inheritExitOverride(program);
   return program;
 }
@@ -54,8 +77,8 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const program = createProgram();
 try {
+  const program = await createProgram(process.argv.slice(2));
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = reportError(error, process.argv.includes("--verbose"));

@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI } from "../cli/run-cli.js";
 import { startTestServer, type TestServer } from "../http/support/test-server.js";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/mlflow_urllib_client.py", import.meta.url));
@@ -82,5 +83,43 @@ describeWithPython("a stdlib-only Python MLflow client (urllib)", () => {
     const { runId } = await runScript({ MLFLOW_RUN_ID: wrapping });
     expect(runId).toBe(wrapping);
     await expectLogged(wrapping);
+  });
+
+  it("logs into the wrapping run from inside the real `lockstep run`, next to its capture", async () => {
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          [
+            CLI,
+            "--tracking-uri",
+            server.url,
+            "run",
+            "--experiment",
+            "wrapped-cli",
+            "--seed",
+            "7",
+            "--",
+            "python3",
+            SCRIPT,
+          ],
+          {
+            env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+            timeout: 60_000,
+          },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? ((error.code as number) ?? 1) : 0, stdout, stderr }),
+        );
+      },
+    );
+    expect(result.code).toBe(0);
+    const wrapping = /^lockstep: run ([0-9a-f]{32})$/m.exec(result.stderr)?.[1] ?? "";
+    const out = JSON.parse(result.stdout.trim()) as { run_id: string };
+    expect(out.run_id).toBe(wrapping);
+    await expectLogged(wrapping);
+    const run = (await server.call("GET", `/api/v1/runs/${wrapping}`)).body.run;
+    expect(run.params.seed).toBe("7");
+    expect(run.capture.seed.root).toBe(7);
+    expect(run.capture.environment).toBeDefined();
   });
 });
