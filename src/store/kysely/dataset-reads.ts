@@ -7,19 +7,20 @@ import { datasetVersionRowToVersion, retentionOf } from "./dataset-row-mapper.js
 const PAGE = 1000;
 
 /** The read side of DatasetStore; both adapters read through Kysely. */
+/** The dataset reads both adapters share; each adapter extends it with its own writes. */
 export class KyselyDatasetReads {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(protected readonly readDb: Kysely<Database>) {}
 
   async list(): Promise<DatasetSummary[]> {
-    const counts = await this.db
+    const counts = await this.readDb
       .selectFrom("dataset_versions")
       .select(["name", (eb) => eb.fn.countAll().as("n")])
       .groupBy("name")
       .execute();
-    const latest = await this.db
+    const latest = await this.readDb
       .selectFrom("dataset_versions as v")
       .innerJoin(
-        this.db
+        this.readDb
           .selectFrom("dataset_versions")
           .select(["name", (eb) => eb.fn.max("number").as("top")])
           .groupBy("name")
@@ -29,7 +30,7 @@ export class KyselyDatasetReads {
       .selectAll("v")
       .execute();
     const latestByName = new Map(latest.map((row) => [row.name, datasetVersionRowToVersion(row)]));
-    const names = await this.db.selectFrom("datasets").select("name").execute();
+    const names = await this.readDb.selectFrom("datasets").select("name").execute();
     const countByName = new Map(counts.map((row) => [row.name, Number(row.n)]));
     return names
       .map(({ name }): DatasetSummary => {
@@ -40,7 +41,7 @@ export class KyselyDatasetReads {
   }
 
   async exists(name: string): Promise<boolean> {
-    const row = await this.db
+    const row = await this.readDb
       .selectFrom("datasets")
       .select("name")
       .where("name", "=", name)
@@ -49,7 +50,7 @@ export class KyselyDatasetReads {
   }
 
   async versions(name: string): Promise<DatasetVersion[]> {
-    const rows = await this.db
+    const rows = await this.readDb
       .selectFrom("dataset_versions")
       .selectAll()
       .where("name", "=", name)
@@ -67,7 +68,7 @@ export class KyselyDatasetReads {
   }
 
   async byNumber(name: string, number: number): Promise<DatasetVersion | undefined> {
-    const row = await this.db
+    const row = await this.readDb
       .selectFrom("dataset_versions")
       .selectAll()
       .where("name", "=", name)
@@ -79,7 +80,7 @@ export class KyselyDatasetReads {
   async byDigestPrefix(name: string, hexPrefix: string): Promise<DatasetVersion[]> {
     // Only lowercase hex reaches here, so LIKE has no wildcards to escape.
     if (!/^[0-9a-f]{1,64}$/.test(hexPrefix)) return [];
-    const rows = await this.db
+    const rows = await this.readDb
       .selectFrom("dataset_versions")
       .selectAll()
       .where("name", "=", name)
@@ -90,7 +91,7 @@ export class KyselyDatasetReads {
   }
 
   async asOf(name: string, time: number): Promise<DatasetVersion | undefined> {
-    const row = await this.db
+    const row = await this.readDb
       .selectFrom("dataset_versions")
       .selectAll()
       .where("name", "=", name)
@@ -102,7 +103,7 @@ export class KyselyDatasetReads {
   }
 
   async retentions(): Promise<{ name: string; retention: DatasetRetention }[]> {
-    const rows = await this.db
+    const rows = await this.readDb
       .selectFrom("datasets")
       .select(["name", "keep_last", "keep_within_days"])
       .where((eb) =>
@@ -116,7 +117,7 @@ export class KyselyDatasetReads {
     // Keyset pages so a large catalogue is never held in memory at once.
     let after: { name: string; number: number } | undefined;
     for (;;) {
-      let q = this.db.selectFrom("dataset_versions").selectAll();
+      let q = this.readDb.selectFrom("dataset_versions").selectAll();
       if (after) {
         const { name, number } = after;
         q = q.where((eb) =>
@@ -135,7 +136,7 @@ export class KyselyDatasetReads {
   }
 
   async usedByRuns(): Promise<DatasetUse[]> {
-    return this.db
+    return this.readDb
       .selectFrom("run_io")
       .select(["name", "digest"])
       .distinct()
@@ -144,7 +145,7 @@ export class KyselyDatasetReads {
   }
 
   private async one(name: string, order: "asc" | "desc"): Promise<DatasetVersion | undefined> {
-    const row = await this.db
+    const row = await this.readDb
       .selectFrom("dataset_versions")
       .selectAll()
       .where("name", "=", name)

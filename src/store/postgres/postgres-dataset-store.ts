@@ -1,14 +1,9 @@
 import type { Kysely } from "kysely";
-import type { DatasetRetention, DatasetSummary, DatasetVersion } from "../../domain/dataset.js";
+import type { DatasetRetention, DatasetVersion } from "../../domain/dataset.js";
 import { NotFoundError } from "../../domain/errors.js";
 import type { Database } from "../database.js";
-import type {
-  AddedDatasetVersion,
-  DatasetStore,
-  DatasetUse,
-  NewDatasetVersion,
-} from "../dataset-store.js";
-import type { KyselyDatasetReads } from "../kysely/dataset-reads.js";
+import type { AddedDatasetVersion, DatasetStore, NewDatasetVersion } from "../dataset-store.js";
+import { KyselyDatasetReads } from "../kysely/dataset-reads.js";
 import {
   datasetVersionRowToVersion,
   datasetVersionToRow,
@@ -16,11 +11,10 @@ import {
 } from "../kysely/dataset-row-mapper.js";
 
 /** Adds lock the dataset's row (SELECT … FOR UPDATE), so concurrent adds take turns. */
-export class PostgresDatasetStore implements DatasetStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly reads: KyselyDatasetReads,
-  ) {}
+export class PostgresDatasetStore extends KyselyDatasetReads implements DatasetStore {
+  constructor(private readonly db: Kysely<Database>) {
+    super(db);
+  }
 
   addVersion(input: NewDatasetVersion): Promise<AddedDatasetVersion> {
     return this.db.transaction().execute(async (tx) => {
@@ -66,38 +60,6 @@ export class PostgresDatasetStore implements DatasetStore {
     });
   }
 
-  list(): Promise<DatasetSummary[]> {
-    return this.reads.list();
-  }
-
-  exists(name: string): Promise<boolean> {
-    return this.reads.exists(name);
-  }
-
-  versions(name: string): Promise<DatasetVersion[]> {
-    return this.reads.versions(name);
-  }
-
-  latest(name: string): Promise<DatasetVersion | undefined> {
-    return this.reads.latest(name);
-  }
-
-  first(name: string): Promise<DatasetVersion | undefined> {
-    return this.reads.first(name);
-  }
-
-  byNumber(name: string, number: number): Promise<DatasetVersion | undefined> {
-    return this.reads.byNumber(name, number);
-  }
-
-  byDigestPrefix(name: string, hexPrefix: string): Promise<DatasetVersion[]> {
-    return this.reads.byDigestPrefix(name, hexPrefix);
-  }
-
-  asOf(name: string, time: number): Promise<DatasetVersion | undefined> {
-    return this.reads.asOf(name, time);
-  }
-
   async setRetention(name: string, retention: DatasetRetention): Promise<DatasetRetention> {
     const result = await this.db
       .updateTable("datasets")
@@ -111,10 +73,6 @@ export class PostgresDatasetStore implements DatasetStore {
     return { ...retention };
   }
 
-  retentions(): Promise<{ name: string; retention: DatasetRetention }[]> {
-    return this.reads.retentions();
-  }
-
   async deleteVersions(name: string, numbers: number[]): Promise<number> {
     if (numbers.length === 0) return 0;
     const result = await this.db
@@ -123,13 +81,5 @@ export class PostgresDatasetStore implements DatasetStore {
       .where("number", "in", numbers)
       .executeTakeFirst();
     return Number(result.numDeletedRows);
-  }
-
-  allVersions(): AsyncIterable<DatasetVersion> {
-    return this.reads.allVersions();
-  }
-
-  usedByRuns(): Promise<DatasetUse[]> {
-    return this.reads.usedByRuns();
   }
 }

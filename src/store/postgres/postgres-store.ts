@@ -1,7 +1,6 @@
 import { Kysely, PostgresDialect } from "kysely";
 import type { Database } from "../database.js";
 import { KyselyArtifactReads } from "../kysely/artifact-reads.js";
-import { KyselyDatasetReads } from "../kysely/dataset-reads.js";
 import { KyselyExperimentReads } from "../kysely/experiment-reads.js";
 import { KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import { runMigrations } from "../kysely/run-migrations.js";
@@ -32,7 +31,7 @@ export async function openPostgresStore(url: string): Promise<MetadataStore> {
     runs: new PostgresRunStore(db, new KyselyRunReads(db, "postgres")),
     metrics: new KyselyMetricStore(db),
     artifacts: new PostgresArtifactIndex(db, new KyselyArtifactReads(db)),
-    datasets: new PostgresDatasetStore(db, new KyselyDatasetReads(db)),
+    datasets: new PostgresDatasetStore(db),
     models: new PostgresModelRegistryStore(db, new KyselyModelRegistryReads(db)),
     close: () => db.destroy(),
   };

@@ -1,13 +1,10 @@
 import type BetterSqlite3 from "better-sqlite3";
-import type { DatasetRetention, DatasetSummary, DatasetVersion } from "../../domain/dataset.js";
+import type { Kysely } from "kysely";
+import type { DatasetRetention, DatasetVersion } from "../../domain/dataset.js";
 import { NotFoundError } from "../../domain/errors.js";
-import type {
-  AddedDatasetVersion,
-  DatasetStore,
-  DatasetUse,
-  NewDatasetVersion,
-} from "../dataset-store.js";
-import type { KyselyDatasetReads } from "../kysely/dataset-reads.js";
+import type { Database } from "../database.js";
+import type { AddedDatasetVersion, DatasetStore, NewDatasetVersion } from "../dataset-store.js";
+import { KyselyDatasetReads } from "../kysely/dataset-reads.js";
 import type { DatasetRow, DatasetVersionRow } from "../kysely/dataset-row-mapper.js";
 import {
   datasetVersionRowToVersion,
@@ -16,7 +13,7 @@ import {
 } from "../kysely/dataset-row-mapper.js";
 
 /** Writes are synchronous statements in IMMEDIATE transactions, so adds never interleave. */
-export class SqliteDatasetStore implements DatasetStore {
+export class SqliteDatasetStore extends KyselyDatasetReads implements DatasetStore {
   private readonly dataset: BetterSqlite3.Statement<[string], DatasetRow>;
   private readonly latestRow: BetterSqlite3.Statement<[string], DatasetVersionRow>;
   private readonly insertDataset: BetterSqlite3.Statement;
@@ -26,8 +23,9 @@ export class SqliteDatasetStore implements DatasetStore {
 
   constructor(
     private readonly db: BetterSqlite3.Database,
-    private readonly reads: KyselyDatasetReads,
+    reads: Kysely<Database>,
   ) {
+    super(reads);
     this.dataset = db.prepare("select * from datasets where name = ?");
     this.latestRow = db.prepare(
       "select * from dataset_versions where name = ? order by number desc limit 1",
@@ -77,38 +75,6 @@ export class SqliteDatasetStore implements DatasetStore {
       .immediate();
   }
 
-  list(): Promise<DatasetSummary[]> {
-    return this.reads.list();
-  }
-
-  exists(name: string): Promise<boolean> {
-    return this.reads.exists(name);
-  }
-
-  versions(name: string): Promise<DatasetVersion[]> {
-    return this.reads.versions(name);
-  }
-
-  latest(name: string): Promise<DatasetVersion | undefined> {
-    return this.reads.latest(name);
-  }
-
-  first(name: string): Promise<DatasetVersion | undefined> {
-    return this.reads.first(name);
-  }
-
-  byNumber(name: string, number: number): Promise<DatasetVersion | undefined> {
-    return this.reads.byNumber(name, number);
-  }
-
-  byDigestPrefix(name: string, hexPrefix: string): Promise<DatasetVersion[]> {
-    return this.reads.byDigestPrefix(name, hexPrefix);
-  }
-
-  asOf(name: string, time: number): Promise<DatasetVersion | undefined> {
-    return this.reads.asOf(name, time);
-  }
-
   async setRetention(name: string, retention: DatasetRetention): Promise<DatasetRetention> {
     const { changes } = this.updateRetention.run(
       retention.keepLast ?? null,
@@ -117,10 +83,6 @@ export class SqliteDatasetStore implements DatasetStore {
     );
     if (changes === 0) throw new NotFoundError(`dataset ${name} not found`);
     return { ...retention };
-  }
-
-  retentions(): Promise<{ name: string; retention: DatasetRetention }[]> {
-    return this.reads.retentions();
   }
 
   async deleteVersions(name: string, numbers: number[]): Promise<number> {
@@ -134,13 +96,5 @@ export class SqliteDatasetStore implements DatasetStore {
       removed += remove.run(name, ...slice).changes;
     }
     return removed;
-  }
-
-  allVersions(): AsyncIterable<DatasetVersion> {
-    return this.reads.allVersions();
-  }
-
-  usedByRuns(): Promise<DatasetUse[]> {
-    return this.reads.usedByRuns();
   }
 }

@@ -1,7 +1,6 @@
 import { Kysely, SqliteDialect } from "kysely";
 import type { Database } from "../database.js";
 import { KyselyArtifactReads } from "../kysely/artifact-reads.js";
-import { KyselyDatasetReads } from "../kysely/dataset-reads.js";
 import { KyselyExperimentReads } from "../kysely/experiment-reads.js";
 import { KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import { runMigrations } from "../kysely/run-migrations.js";
@@ -37,7 +36,7 @@ export async function openSqliteStore(path: string): Promise<MetadataStore> {
     runs: new SqliteRunStore(sqlite, new KyselyRunReads(db, "sqlite")),
     metrics: new KyselyMetricStore(db),
     artifacts: new SqliteArtifactIndex(sqlite, new KyselyArtifactReads(db)),
-    datasets: new SqliteDatasetStore(sqlite, new KyselyDatasetReads(db)),
+    datasets: new SqliteDatasetStore(sqlite, db),
     // Kysely's SQLite driver closes the better-sqlite3 handle.
     models: new SqliteModelRegistryStore(sqlite, new KyselyModelRegistryReads(db)),
     close: () => db.destroy(),
