@@ -5,7 +5,8 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Two cores: keep database-heavy files from starving each other.
+    // Two cores: keep database-heavy files from starving each other. The UI
+    // scale test measures wall time, so \`npm test\` runs it alone afterwards.
     maxWorkers: 2,
   },
 });
