@@ -112,7 +112,9 @@ export function RunsTable(props: RunsTableProps) {
   useEffect(() => {
     if (tableRows.length > 0 && lastIndex >= tableRows.length - 50) onNearEnd();
   }, [lastIndex, tableRows.length, onNearEnd]);
-  const template = `2.5rem minmax(14rem, 2fr) repeat(${props.columns.length}, minmax(7.5rem, 1fr))`;
+  // Fixed tracks: header and body rows are separate grids, so any track sized
+  // from content (fr, auto) would let their columns drift apart.
+  const template = `2.5rem 16rem repeat(${props.columns.length}, 10.5rem)`;
   const refsById = new Map(props.columns.map((c) => [columnId(c), c]));
   refsById.set("attribute:run_name", { entity: "attribute", key: "run_name" });
 
