@@ -180,6 +180,23 @@ describe("web UI pages in Chromium", () => {
     expect(await trial1Row.textContent()).toContain("0.01");
     await browser.screenshot("runs-tree");
 
+    // Header and body rows are separate grids: every column must start at the same x,
+    // also when the default columns overflow a narrow window.
+    await page.setViewportSize({ width: 700, height: 700 });
+    await page.goto(at(`/experiments/${experimentId}`));
+    await page.locator(".body-row").first().waitFor();
+    const lefts = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .evaluate((row) =>
+          [...row.children].map((c) => Math.round(c.getBoundingClientRect().left)),
+        );
+    expect(await lefts(".body-row")).toEqual(await lefts(".grid-head .grid-row"));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(at(`/experiments/${experimentId}?cols=metric:acc,param:lr,attribute:status`));
+    await table.getByRole("button", { name: "unfold 2 child runs" }).click();
+
     // Sort by a metric: the server orders, the URL remembers.
     await table.getByRole("button", { name: "acc" }).click();
     await expect.poll(() => page.url()).toContain("sort=metric%3Aacc");
