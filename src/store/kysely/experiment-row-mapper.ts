@@ -27,3 +27,19 @@ export function parseExperimentId(id: string): number | undefined {
   if (!/^\d{1,15}$/.test(id)) return undefined;
   return Number(id);
 }
+
+/** An experiment just created, from its new id and what was stored. */
+export function newExperiment(
+  id: number | bigint | string,
+  input: { name: string; artifactLocation: string; tags: Record<string, string>; now: number },
+): Experiment {
+  return {
+    id: String(id),
+    name: input.name,
+    artifactLocation: input.artifactLocation,
+    lifecycleStage: "active",
+    tags: input.tags,
+    creationTime: input.now,
+    lastUpdateTime: input.now,
+  };
+}

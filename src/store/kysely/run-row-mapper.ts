@@ -1,6 +1,7 @@
 import type { LifecycleStage } from "../../domain/experiment.js";
 import type { Run, RunCapture, RunInfo, RunIo, RunKind, RunStatus } from "../../domain/run.js";
 import type { RunTable } from "../database.js";
+import type { NewRun } from "../metadata-store.js";
 
 export type RunInfoRow = Omit<RunTable, "capture">;
 
@@ -45,4 +46,26 @@ export function runRowToRun(row: RunInfoRow, details: RunDetails, capture?: stri
 export function latestMetricValue(value: number | null, isNan: number): number {
   if (isNan !== 0 || value === null) return Number.NaN;
   return value;
+}
+
+/** A run just created: what the adapters return from `create` without reading it back. */
+export function newRunToRun(input: NewRun): Run {
+  return {
+    id: input.id,
+    experimentId: input.experimentId,
+    name: input.name,
+    status: input.status,
+    kind: input.kind,
+    parentId: input.parentId,
+    userId: input.userId,
+    startTime: input.startTime,
+    endTime: null,
+    lifecycleStage: "active",
+    artifactUri: input.artifactUri,
+    params: { ...input.params },
+    tags: { ...input.tags },
+    metrics: {},
+    inputs: [],
+    outputs: [],
+  };
 }

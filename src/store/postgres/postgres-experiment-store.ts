@@ -3,7 +3,7 @@ import { NotFoundError } from "../../domain/errors.js";
 import type { Experiment, LifecycleStage } from "../../domain/experiment.js";
 import type { Database } from "../database.js";
 import type { KyselyExperimentReads } from "../kysely/experiment-reads.js";
-import { parseExperimentId } from "../kysely/experiment-row-mapper.js";
+import { newExperiment, parseExperimentId } from "../kysely/experiment-row-mapper.js";
 import type { ExperimentSearch, ExperimentStore, NewExperiment } from "../metadata-store.js";
 import { translatePostgres } from "./postgres-errors.js";
 
@@ -43,15 +43,7 @@ export class PostgresExperimentStore implements ExperimentStore {
         }),
       { conflict: `experiment "${input.name}" already exists` },
     );
-    return {
-      id: String(id),
-      name: input.name,
-      artifactLocation,
-      lifecycleStage: "active",
-      tags,
-      creationTime: input.now,
-      lastUpdateTime: input.now,
-    };
+    return newExperiment(id, { ...input, artifactLocation, tags });
   }
 
   get(id: string): Promise<Experiment | undefined> {

@@ -6,6 +6,7 @@ import type { Database } from "../database.js";
 import { parseExperimentId } from "../kysely/experiment-row-mapper.js";
 import { findParamConflict } from "../kysely/param-conflict.js";
 import type { KyselyRunReads } from "../kysely/run-reads.js";
+import { newRunToRun } from "../kysely/run-row-mapper.js";
 import type {
   NewRun,
   RunBatch,
@@ -66,24 +67,7 @@ export class PostgresRunStore implements RunStore {
       await upsertTags(trx, input.id, input.tags);
       await insertParams(trx, input.id, input.params);
     });
-    return {
-      id: input.id,
-      experimentId: input.experimentId,
-      name: input.name,
-      status: input.status,
-      kind: input.kind,
-      parentId: input.parentId,
-      userId: input.userId,
-      startTime: input.startTime,
-      endTime: null,
-      lifecycleStage: "active",
-      artifactUri: input.artifactUri,
-      params: { ...input.params },
-      tags: { ...input.tags },
-      metrics: {},
-      inputs: [],
-      outputs: [],
-    };
+    return newRunToRun(input);
   }
 
   get(id: string): Promise<Run | undefined> {

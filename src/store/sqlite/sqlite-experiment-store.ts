@@ -2,7 +2,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { NotFoundError } from "../../domain/errors.js";
 import type { Experiment, LifecycleStage } from "../../domain/experiment.js";
 import type { KyselyExperimentReads } from "../kysely/experiment-reads.js";
-import { parseExperimentId } from "../kysely/experiment-row-mapper.js";
+import { newExperiment, parseExperimentId } from "../kysely/experiment-row-mapper.js";
 import type { ExperimentSearch, ExperimentStore, NewExperiment } from "../metadata-store.js";
 import { translateSqlite } from "./sqlite-errors.js";
 
@@ -52,15 +52,7 @@ export class SqliteExperimentStore implements ExperimentStore {
         return Number(info.lastInsertRowid);
       })
       .immediate();
-    return {
-      id: String(id),
-      name: input.name,
-      artifactLocation,
-      lifecycleStage: "active",
-      tags,
-      creationTime: input.now,
-      lastUpdateTime: input.now,
-    };
+    return newExperiment(id, { ...input, artifactLocation, tags });
   }
 
   get(id: string): Promise<Experiment | undefined> {

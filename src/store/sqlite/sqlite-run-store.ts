@@ -5,6 +5,7 @@ import type { Run, RunCapture, RunInfo, RunIo } from "../../domain/run.js";
 import { parseExperimentId } from "../kysely/experiment-row-mapper.js";
 import { findParamConflict } from "../kysely/param-conflict.js";
 import type { KyselyRunReads } from "../kysely/run-reads.js";
+import { newRunToRun } from "../kysely/run-row-mapper.js";
 import type {
   NewRun,
   RunBatch,
@@ -105,24 +106,7 @@ export class SqliteRunStore implements RunStore {
         }
       })
       .immediate();
-    return {
-      id: input.id,
-      experimentId: input.experimentId,
-      name: input.name,
-      status: input.status,
-      kind: input.kind,
-      parentId: input.parentId,
-      userId: input.userId,
-      startTime: input.startTime,
-      endTime: null,
-      lifecycleStage: "active",
-      artifactUri: input.artifactUri,
-      params: { ...input.params },
-      tags: { ...input.tags },
-      metrics: {},
-      inputs: [],
-      outputs: [],
-    };
+    return newRunToRun(input);
   }
 
   get(id: string): Promise<Run | undefined> {
