@@ -1,9 +1,9 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, postgresAvailable } from "../../../test/support/postgres.js";
-import { newRunId } from "../../domain/ids.js";
 import { openStore } from "../open-store.js";
 import { describeStore } from "../store-contract.js";
+import { newRun } from "../store-contract-fixtures.js";
 
 // In CI an unreachable PostgreSQL throws here, failing the file instead of skipping it.
 const available = await postgresAvailable();
@@ -43,20 +43,7 @@ describe.skipIf(!available)("postgres", () => {
     const raw = new pg.Client({ connectionString: url() });
     await raw.connect();
     try {
-      const id = newRunId();
-      await store.runs.create({
-        id,
-        experimentId: "0",
-        name: "r",
-        userId: "u",
-        status: "RUNNING",
-        kind: "train",
-        parentId: null,
-        startTime: 1,
-        artifactUri: "",
-        tags: {},
-        params: {},
-      });
+      const { id } = await newRun(store, { experimentId: "0" });
       const deletedTime = async () =>
         (await raw.query("select deleted_time::text as t from runs where run_id = $1", [id]))
           .rows[0]?.t;

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { newRunId } from "../../domain/ids.js";
 import { openStore } from "../open-store.js";
 import { describeStore } from "../store-contract.js";
+import { newRun } from "../store-contract-fixtures.js";
 
 /** A fresh database file per test, in a nested folder the store must create. */
 async function openTempStore() {
@@ -56,20 +56,7 @@ describe("openStore", () => {
     const raw = new Database(file, { readonly: true });
     try {
       expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
-      const id = newRunId();
-      await store.runs.create({
-        id,
-        experimentId: "0",
-        name: "r",
-        userId: "u",
-        status: "RUNNING",
-        kind: "train",
-        parentId: null,
-        startTime: 1,
-        artifactUri: "",
-        tags: {},
-        params: {},
-      });
+      const { id } = await newRun(store, { experimentId: "0" });
       const deletedTime = raw.prepare("select deleted_time from runs where run_id = ?").pluck();
       await store.runs.setLifecycle(id, "deleted", 1234);
       expect(deletedTime.get(id)).toBe(1234);
