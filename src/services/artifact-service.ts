@@ -1,10 +1,10 @@
 import type { Readable } from "node:stream";
-import type { BlobSource, BlobStore, StoredBlob } from "../blobs/blob-store.js";
+import type { BlobSource, StoredBlob } from "../blobs/blob-store.js";
 import { normaliseArtifactFolder, normaliseArtifactPath } from "../domain/artifact-path.js";
 import { NotFoundError } from "../domain/errors.js";
-import type { ArtifactEntry, MetadataStore } from "../store/metadata-store.js";
+import type { ArtifactEntry } from "../store/metadata-store.js";
 import { quote } from "./key-rules.js";
-import type { RunService } from "./run-service.js";
+import { RunBlobService } from "./run-blob-service.js";
 
 export interface StoredArtifact {
   path: string;
@@ -27,24 +27,7 @@ export interface OpenedArtifact {
 }
 
 /** A run's artifacts: bytes in the content-addressed blob store, paths in the index. */
-export class ArtifactService {
-  private readonly store: MetadataStore;
-  private readonly blobs: BlobStore;
-  private readonly runs: RunService;
-  private readonly now: () => number;
-
-  constructor(deps: {
-    store: MetadataStore;
-    blobs: BlobStore;
-    runs: RunService;
-    now?: () => number;
-  }) {
-    this.store = deps.store;
-    this.blobs = deps.blobs;
-    this.runs = deps.runs;
-    this.now = deps.now ?? Date.now;
-  }
-
+export class ArtifactService extends RunBlobService {
   async put(runId: string, rawPath: string, source: BlobSource): Promise<StoredArtifact> {
     const path = normaliseArtifactPath(rawPath);
     await this.runs.getWritable(runId);

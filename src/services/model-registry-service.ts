@@ -1,6 +1,5 @@
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
-import type { BlobStore } from "../blobs/blob-store.js";
 import { normaliseArtifactFolder } from "../domain/artifact-path.js";
 import { NotFoundError } from "../domain/errors.js";
 import { type ModelRef, parseModelRef } from "../domain/model-ref.js";
@@ -21,12 +20,12 @@ import {
   page,
   type SearchInput,
 } from "./model-registry-checks.js";
+import { RunBlobService } from "./run-blob-service.js";
 
 export type { SearchInput };
 
 import type { Page } from "./paging.js";
 import { matches, parseRegistryFilter } from "./registry-filter.js";
-import type { RunService } from "./run-service.js";
 
 export interface RegisterVersionInput {
   name: string;
@@ -49,24 +48,7 @@ export function modelVersionDigests(store: MetadataStore): AsyncIterable<string>
 }
 
 /** The model registry: versions pinned from run artifacts, aliases with history, references. */
-export class ModelRegistryService {
-  private readonly store: MetadataStore;
-  private readonly blobs: BlobStore;
-  private readonly runs: RunService;
-  private readonly now: () => number;
-
-  constructor(deps: {
-    store: MetadataStore;
-    blobs: BlobStore;
-    runs: RunService;
-    now?: () => number;
-  }) {
-    this.store = deps.store;
-    this.blobs = deps.blobs;
-    this.runs = deps.runs;
-    this.now = deps.now ?? Date.now;
-  }
-
+export class ModelRegistryService extends RunBlobService {
   async createModel(input: { name: string; description?: string; tags?: Record<string, string> }) {
     checkName(input.name);
     const tags = input.tags ?? {};
