@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   badRequest,
   createRun,
   errorBody,
   expectHealthy,
-  startTestServer,
-  type TestServer,
+  useTestServer,
 } from "./support/test-server.js";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 const UNKNOWN = "0123456789abcdef0123456789abcdef";
 const batch = (id: string, json: unknown) =>

@@ -1,21 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { digestOf } from "../../src/blobs/digest.js";
-import {
-  badRequest,
-  errorBody,
-  expectHealthy,
-  startTestServer,
-  type TestServer,
-} from "./support/test-server.js";
+import { badRequest, errorBody, expectHealthy, useTestServer } from "./support/test-server.js";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 const HEX_ERROR = 'expected "sha256:" and 64 lowercase hex digits';
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { canonicalManifestJson } from "../../src/blobs/manifest/manifest-codec.js";
 import { openStore } from "../../src/store/open-store.js";
 import { addVersion, ISO, manifestOf, uploadChunks } from "./support/data-fixtures.js";
@@ -8,17 +8,10 @@ import {
   createRun,
   errorBody,
   expectHealthy,
-  startTestServer,
-  type TestServer,
+  useTestServer,
 } from "./support/test-server.js";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 const resolve = (ref: string) =>
   server.call("GET", `/api/v1/datasets/resolve?ref=${encodeURIComponent(ref)}`);

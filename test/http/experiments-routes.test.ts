@@ -1,19 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  badRequest,
-  errorBody,
-  expectHealthy,
-  startTestServer,
-  type TestServer,
-} from "./support/test-server.js";
+import { describe, expect, it } from "vitest";
+import { badRequest, errorBody, expectHealthy, useTestServer } from "./support/test-server.js";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 const time = expect.any(Number);
 

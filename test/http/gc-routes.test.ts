@@ -1,24 +1,12 @@
 import { chmodSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { digestOf } from "../../src/blobs/digest.js";
 import { canonicalManifestJson } from "../../src/blobs/manifest/manifest-codec.js";
 import { addVersion } from "./support/data-fixtures.js";
-import {
-  createRun,
-  errorBody,
-  expectHealthy,
-  startTestServer,
-  type TestServer,
-} from "./support/test-server.js";
+import { createRun, errorBody, expectHealthy, useTestServer } from "./support/test-server.js";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 const d = (text: string) => digestOf(Buffer.from(text));
 const blobPath = (digest: string) => {

@@ -1,14 +1,8 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./support/test-server.js";
+import { describe, expect, it } from "vitest";
+import { useTestServer } from "./support/test-server.js";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 const UNKNOWN_RUN = "0123456789abcdef0123456789abcdef";
 const sha = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;

@@ -1,6 +1,6 @@
 import type { TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ArtifactListResponse,
   ArtifactResponse,
@@ -16,15 +16,9 @@ import {
   LatestMetricsResponse,
 } from "../../src/server/schemas/metric-schemas.js";
 import { RunListResponse, RunResponse } from "../../src/server/schemas/run-schemas.js";
-import { startTestServer, type TestServer } from "./support/test-server.js";
+import { useTestServer } from "./support/test-server.js";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = useTestServer();
 
 /** The OpenAPI document is built from these schemas, so real responses must match them. */
 function expectMatches(schema: TSchema, body: unknown): void {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { type RunningServer, startServer } from "../../../src/server/start-server.js";
 
 export interface ApiResponse {
@@ -62,6 +62,21 @@ export async function startTestServer(): Promise<TestServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One real server for a test file: started before its tests, closed after.
+ * The object is filled in by `beforeAll`, so use it only inside tests.
+ */
+export function useTestServer(): TestServer {
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(server, await startTestServer());
+  });
+  afterAll(async () => {
+    await server.close?.();
+  });
+  return server;
 }
 
 /**
