@@ -1,5 +1,7 @@
-import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFile } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,4 +94,70 @@ describe("lockstep run --data and --model", () => {
       expect.objectContaining({ kind: "model", name: "clf-in", version, context: "inference" }),
     ]);
   });
+
+  it("ends the run KILLED when interrupted after the run exists but before the command starts", async () => {
+    const folder = fx.tempDir();
+    writeFileSync(join(folder, "rows.csv"), "a\n1\n");
+    await cli("data", "add", "early-signal", folder);
+    const dir = fx.tempDir();
+    let wrapper: ChildProcess | undefined;
+    // The wrapper records its inputs after creating the run and before starting
+    // the command: the proxy interrupts it right then, and answers late.
+    const proxy = await holdingProxy(fx.server.url, /\/io$/, () => wrapper?.kill("SIGINT"));
+    try {
+      const result = await fx.wrap(["--data", "early-signal", "--", "sh", "-c", "touch ran"], {
+        cwd: dir,
+        trackingUri: proxy.url,
+        onStart: (child) => {
+          wrapper = child;
+        },
+      });
+      expect(result.code).toBe(130);
+      expect(existsSync(join(dir, "ran"))).toBe(false);
+      const run = await fx.getRun(result.runId);
+      expect(run.status).toBe("KILLED");
+      expect(run.endTime).toBeGreaterThanOrEqual(run.startTime);
+      expect(run.tags["lockstep.exit.reason"]).toBe(
+        "interrupted by SIGINT before the command started",
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
 });
+
+/**
+ * Forwards requests to `target`; one whose path matches `hold` first calls
+ * `onHold`, then is forwarded 300 ms later.
+ */
+async function holdingProxy(
+  target: string,
+  hold: RegExp,
+  onHold: () => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const forward = () => {
+      const upstream = request(
+        new URL(req.url ?? "/", target),
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    };
+    if (hold.test(new URL(req.url ?? "/", target).pathname)) {
+      onHold();
+      setTimeout(forward, 300);
+    } else {
+      forward();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -57,6 +57,8 @@ export class RunFixture {
       onStart?: (child: ChildProcess) => void;
       /** Drop the output instead of keeping it (megabytes of it). */
       discardStdout?: boolean;
+      /** Another address for the server (a proxy in front of it). */
+      trackingUri?: string;
     } = {},
   ): Promise<WrapperResult> {
     const base = { ...process.env };
@@ -71,7 +73,7 @@ export class RunFixture {
     return new Promise((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        [CLI, "--tracking-uri", this.server.url, "run", ...args],
+        [CLI, "--tracking-uri", options.trackingUri ?? this.server.url, "run", ...args],
         { cwd: options.cwd ?? this.tempDir(), env, stdio: ["ignore", "pipe", "pipe"] },
       );
       let stdout = "";

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import v8 from "node:v8";
 import { determinismEnv } from "../../capture/determinism-env.js";
 import { drawRootSeed } from "../../capture/seeds.js";
+import type { Run } from "../../domain/run.js";
 import { ProcessSupervisor } from "./process-supervisor.js";
-import { createRunQuickly } from "./run-creator.js";
+import { createRunQuickly, endRunNotStarted } from "./run-creator.js";
 import { envNumber, type Interruption } from "./run-follow-types.js";
 import { recordRunInputs, resolveRunInputs } from "./run-inputs.js";
 import { baseEnvironment, childEnvironment, type RunOptions } from "./run-options.js";
@@ -17,6 +18,8 @@ export type RunSessionInput = {
   options: RunOptions;
   params: Record<string, string>;
   tags: Record<string, string>;
+  /** Told of the run as soon as it exists (`lockstep reproduce` compares it afterwards). */
+  onRunCreated?: (run: Run) => void;
 };
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -44,18 +47,24 @@ export async function runSession(input: RunSessionInput): Promise<number> {
     kind: options.kind,
     userId: userName(),
     params: { seed: String(seed), ...input.params },
-    tags: { ...input.tags, "lockstep.seed": String(seed) },
+    tags: { ...input.tags, "lockstep.seed": String(seed), ...outputsTag(options.output) },
   });
+
+  // From here on a run may exist: an interruption must end it, not orphan it RUNNING.
+  const early = trapSignals();
+  const run = await creating.catch((error: unknown) => {
+    early.stop();
+    throw error;
+  });
+  process.stderr.write(`lockstep: run ${run.id}\n`);
+  input.onRunCreated?.(run);
+  if (!early.signal) await recordRunInputs(input.trackingUri, run.id, inputs.io);
+  early.stop();
+  if (early.signal) return endRunNotStarted(input.trackingUri, run.id, early.signal);
 
   const temp = mkdtempSync(join(tmpdir(), "lockstep-run-"));
   const metricsFile = join(temp, "metrics.jsonl");
   writeFileSync(metricsFile, "");
-  const run = await creating.catch((error: unknown) => {
-    rmSync(temp, { recursive: true, force: true });
-    throw error;
-  });
-  process.stderr.write(`lockstep: run ${run.id}\n`);
-  await recordRunInputs(input.trackingUri, run.id, inputs.io);
 
   const env = childEnvironment({
     base,
@@ -100,8 +109,11 @@ export async function runSession(input: RunSessionInput): Promise<number> {
   });
 }
 
-/** Forwards our signals to the command: the first politely, a second one as SIGKILL. */
-function forwardSignals(supervisor: ProcessSupervisor): Interruption {
+/**
+ * Listens for the signals `lockstep run` handles and remembers the first;
+ * `act` is told of each, and whether it was the first.
+ */
+function listenForSignals(act: (signal: NodeJS.Signals, first: boolean) => void): Interruption {
   const state = {
     signal: undefined as NodeJS.Signals | undefined,
     stop() {
@@ -109,15 +121,29 @@ function forwardSignals(supervisor: ProcessSupervisor): Interruption {
     },
   };
   const handler = (signal: NodeJS.Signals) => {
-    if (state.signal) {
-      supervisor.kill();
-      return;
-    }
-    state.signal = signal;
-    supervisor.forward(signal);
+    const first = state.signal === undefined;
+    state.signal ??= signal;
+    act(signal, first);
   };
   for (const signal of FORWARDED) process.on(signal, handler);
   return state;
+}
+
+/** While the command is not running yet: only remember the signal. */
+function trapSignals(): Interruption {
+  return listenForSignals(() => undefined);
+}
+
+/** Forwards our signals to the command: the first politely, a second one as SIGKILL. */
+function forwardSignals(supervisor: ProcessSupervisor): Interruption {
+  return listenForSignals((signal, first) =>
+    first ? supervisor.forward(signal) : supervisor.kill(),
+  );
+}
+
+/** The `--output` paths as given, so `lockstep reproduce` can ask for the same outputs. */
+function outputsTag(paths: readonly string[]): Record<string, string> {
+  return paths.length > 0 ? { "lockstep.outputs": JSON.stringify(paths) } : {};
 }
 
 function userName(): string {
