@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { type ClientRequest, request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type { ClientRequest } from "node:http";
 import type { RunCapture } from "../domain/run.js";
 import type { LockstepApi, StoredArtifact } from "./api-client.js";
 import type { HttpClient } from "./http-client.js";
 import { LockstepApiError } from "./lockstep-api-error.js";
+import { nodeRequest } from "./node-request.js";
 import { backoffDelay, sleep } from "./retry-policy.js";
 
 const ATTEMPTS = 4;
@@ -84,7 +84,14 @@ async function putArtifact(
   );
   for (let attempt = 1; ; attempt++) {
     try {
-      const body = await putOnce(url, size, send);
+      const body = await nodeRequest(
+        url,
+        {
+          method: "PUT",
+          headers: { "content-type": "application/octet-stream", "content-length": String(size) },
+        },
+        send,
+      );
       return (body as { artifact: StoredArtifact }).artifact;
     } catch (error) {
       const failure = error instanceof LockstepApiError ? error : http.networkError(error);
@@ -92,33 +99,6 @@ async function putArtifact(
       await sleep(backoffDelay(attempt));
     }
   }
-}
-
-function putOnce(url: URL, size: number, send: (req: ClientRequest) => void): Promise<unknown> {
-  const request = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: "PUT",
-        headers: { "content-type": "application/octet-stream", "content-length": String(size) },
-        // A kept-alive socket would hold the process open after the run ends.
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const status = res.statusCode ?? 0;
-          const text = Buffer.concat(chunks).toString("utf8");
-          settle(status, text, resolve, reject);
-        });
-      },
-    );
-    req.once("error", reject);
-    send(req);
-  });
 }
 
 /** Percent-encodes each segment; refuses what URL normalisation would rewrite (`..`, empty). */
@@ -130,29 +110,4 @@ export function encodeArtifactPath(path: string): string {
     );
   }
   return segments.map((s) => encodeURIComponent(s)).join("/");
-}
-
-/** A 2xx body as JSON, or the server's error as LockstepApiError (as readJson does for fetch). */
-function settle(
-  status: number,
-  text: string,
-  resolve: (value: unknown) => void,
-  reject: (error: unknown) => void,
-): void {
-  let parsed: { error?: { code?: unknown; message?: unknown } } | undefined;
-  try {
-    parsed = text === "" ? {} : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (status >= 200 && status < 300 && parsed !== undefined) {
-    resolve(parsed);
-    return;
-  }
-  const code = typeof parsed?.error?.code === "string" ? parsed.error.code : `HTTP_${status}`;
-  const message =
-    typeof parsed?.error?.message === "string"
-      ? parsed.error.message
-      : `the server answered ${status}`;
-  reject(new LockstepApiError(status, code, message));
 }

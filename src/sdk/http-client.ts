@@ -95,37 +95,46 @@ export class HttpClient {
   }
 
   networkError(cause: unknown): LockstepApiError {
-    return new LockstepApiError(
-      0,
-      "UNAVAILABLE",
-      `cannot reach the tracking server at ${this.baseUrl} (${describeNetworkError(cause)})`,
-      { cause },
-    );
+    return unreachable(this.baseUrl, cause);
   }
 }
 
 /** The parsed body of a 2xx response, or the server's error as LockstepApiError. */
 export async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
+  return parseApiAnswer(response.status, await response.text(), response.statusText);
+}
+
+/** The body of an answer when its status is 2xx; else the server's error, thrown as LockstepApiError. */
+export function parseApiAnswer(status: number, text: string, statusText = ""): unknown {
   let parsed: unknown;
   try {
     parsed = text === "" ? {} : JSON.parse(text);
   } catch {
     parsed = undefined;
   }
-  if (response.ok) {
+  if (status >= 200 && status < 300) {
     if (parsed === undefined) {
-      throw new LockstepApiError(response.status, "INTERNAL", "the server sent invalid JSON");
+      throw new LockstepApiError(status, "INTERNAL", "the server sent invalid JSON");
     }
     return parsed;
   }
   const error = (parsed as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  const code = typeof error?.code === "string" ? error.code : `HTTP_${response.status}`;
+  const code = typeof error?.code === "string" ? error.code : `HTTP_${status}`;
   const message =
     typeof error?.message === "string"
       ? error.message
-      : `the server answered ${response.status} ${response.statusText}`.trim();
-  return Promise.reject(new LockstepApiError(response.status, code, message));
+      : `the server answered ${status} ${statusText}`.trim();
+  throw new LockstepApiError(status, code, message);
+}
+
+/** The error for a server that could not be reached at all. */
+export function unreachable(baseUrl: string, cause: unknown): LockstepApiError {
+  return new LockstepApiError(
+    0,
+    "UNAVAILABLE",
+    `cannot reach the tracking server at ${baseUrl} (${describeNetworkError(cause)})`,
+    { cause },
+  );
 }
 
 function connectionRefused(error: LockstepApiError): boolean {
