@@ -7,6 +7,7 @@ export {
 } from "./capture/seeds.js";
 export type { Experiment, LifecycleStage, ViewType } from "./domain/experiment.js";
 export type { HistoryPoint, LatestMetric, MetricPoint } from "./domain/metric.js";
+export type { ModelVersion, ModelVersionFile } from "./domain/registered-model.js";
 export type { Run, RunCapture, RunInfo, RunIo, RunKind, RunStatus } from "./domain/run.js";
 export {
   type CreateRunRequest,
@@ -19,6 +20,7 @@ export { Lockstep } from "./sdk/lockstep.js";
 export { LockstepApiError } from "./sdk/lockstep-api-error.js";
 export type { FlushResult } from "./sdk/outbox.js";
 export { RunHandle } from "./sdk/run-handle.js";
+export type { LoggedModel, LogModelOptions } from "./sdk/run-log-model.js";
 export type {
   ChildRunOptions,
   EndStatus,

@@ -6,6 +6,10 @@ Lockstep's derived seeds, so the same seed gives bit-identical metrics:
     lockstep run --experiment digits --seed 7 --param epochs=8 \
         --output model-summary.json -- python3 train.py --out model-summary.json
 
+With --model-dir DIR it also pickles the fitted scaler and classifier to
+DIR/model.pkl, which `--output DIR` uploads for `lockstep models register`
+and which predict.py loads.
+
 Metrics go to $LOCKSTEP_METRICS_FILE, one JSON object a line; without it
 (run on its own) they are printed.
 """
@@ -14,6 +18,7 @@ import argparse
 import hashlib
 import json
 import os
+import pickle
 import sys
 
 import numpy as np
@@ -58,6 +63,7 @@ class MetricsWriter:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="model-summary.json", help="where to write the model summary")
+    parser.add_argument("--model-dir", help="a folder to write the fitted model into (model.pkl)")
     args = parser.parse_args()
 
     seed_text = os.environ.get("LOCKSTEP_SEED")
@@ -107,6 +113,10 @@ def main() -> None:
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
+    if args.model_dir:
+        os.makedirs(args.model_dir, exist_ok=True)
+        with open(os.path.join(args.model_dir, "model.pkl"), "wb") as f:
+            pickle.dump({"scaler": scaler, "model": model}, f)
 
 
 if __name__ == "__main__":

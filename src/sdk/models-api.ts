@@ -47,7 +47,13 @@ export class ModelsApi {
 
   async register(
     name: string,
-    input: { runId: string; path: string; description?: string; userId?: string },
+    input: {
+      runId: string;
+      path: string;
+      description?: string;
+      tags?: Record<string, string>;
+      userId?: string;
+    },
   ): Promise<ModelVersion> {
     const body = await this.api.http.json<{ version: ModelVersion }>({
       method: "POST",

@@ -10,6 +10,7 @@ import type { MetricBlock } from "./metric-block.js";
 import type { FlushResult } from "./outbox.js";
 import { RunCaptureRecorder } from "./run-capture.js";
 import { type UseDatasetOptions, useDataset } from "./run-dataset.js";
+import { type LoggedModel, type LogModelOptions, logModel } from "./run-log-model.js";
 import type { RunOwner } from "./run-owner.js";
 import { holdMathRandom, RunSeeds } from "./run-random.js";
 import type { ChildRunOptions, EndStatus, FlushOptions, ParamValue } from "./sdk-options.js";
@@ -176,6 +177,16 @@ export class RunHandle {
       localPath,
       artifactPath: artifactPath ?? basename(localPath),
     });
+  }
+
+  /**
+   * Uploads a model file or folder as artifacts under `model/` (or
+   * `artifactPath`) and, with `register`, registers them as the model's next
+   * version, pinned to this run.
+   * @example const { version } = await run.logModel("./out", { register: "digits-clf" });
+   */
+  async logModel(localPath: string, options: LogModelOptions = {}): Promise<LoggedModel> {
+    return logModel(this.owner.api, this.id, localPath, options);
   }
 
   /**

@@ -41,20 +41,23 @@ export function checkTag(key: string, value: string): void {
 }
 
 /**
- * One page of an in-memory listing; the token carries the offset and the
- * query. Sizes as MLflow's: models 100 by default (at most 1000), versions
- * 10000 by default.
+ * One page of a search the store runs: the token carries the offset and the
+ * query. The store is asked for one row more than the page holds, to know
+ * whether another page follows. Sizes as MLflow's: models 100 by default (at
+ * most 1000), versions 10000 by default.
  */
-export function page<T>(
-  items: T[],
+export async function searchPage<T>(
   input: SearchInput,
   options: { fingerprint: string; fallback: number; max: number },
-): Page<T> {
+  fetch: (window: { offset: number; limit: number }) => Promise<T[]>,
+): Promise<Page<T>> {
   const { fingerprint } = options;
   const limit = pageLimit(input.maxResults, options.fallback, options.max);
   const offset = decodePageToken(input.pageToken, fingerprint);
-  const slice = items.slice(offset, offset + limit);
-  const next =
-    offset + limit < items.length ? encodePageToken(offset + limit, fingerprint) : undefined;
-  return { items: slice, ...(next ? { nextPageToken: next } : {}) };
+  const rows = await fetch({ offset, limit: limit + 1 });
+  if (rows.length <= limit) return { items: rows };
+  return {
+    items: rows.slice(0, limit),
+    nextPageToken: encodePageToken(offset + limit, fingerprint),
+  };
 }

@@ -17,15 +17,14 @@ import {
   checkAlias,
   checkName,
   checkTag,
-  page,
   type SearchInput,
+  searchPage,
 } from "./model-registry-checks.js";
+import type { Page } from "./paging.js";
+import { parseRegistryFilter } from "./registry-filter.js";
 import { RunBlobService } from "./run-blob-service.js";
 
 export type { SearchInput };
-
-import type { Page } from "./paging.js";
-import { matches, parseRegistryFilter } from "./registry-filter.js";
 
 export interface RegisterVersionInput {
   name: string;
@@ -67,16 +66,14 @@ export class ModelRegistryService extends RunBlobService {
     return model;
   }
 
+  /** MLflow's registered-model search: the filter and the page run in the store's SQL. */
   async searchModels(input: SearchInput = {}): Promise<Page<RegisteredModel>> {
     const comparisons = parseRegistryFilter(input.filter, ["name", "tags"]);
-    const all = (await this.store.models.listModels()).filter((m) =>
-      comparisons.every((c) => matches(c.key === "name" ? m.name : m.tags[c.key.slice(5)], c)),
+    return searchPage(
+      input,
+      { fingerprint: `models:${input.filter ?? ""}`, fallback: 100, max: 1000 },
+      (window) => this.store.models.searchModels({ comparisons, ...window }),
     );
-    return page(all, input, {
-      fingerprint: `models:${input.filter ?? ""}`,
-      fallback: 100,
-      max: 1000,
-    });
   }
 
   async renameModel(name: string, newName: string): Promise<RegisteredModel> {
@@ -175,34 +172,14 @@ export class ModelRegistryService extends RunBlobService {
     return this.store.models.listVersions({ name });
   }
 
+  /** MLflow's model-version search: the filter and the page run in the store's SQL. */
   async searchVersions(input: SearchInput = {}): Promise<Page<ModelVersion>> {
     const comparisons = parseRegistryFilter(input.filter, ["name", "run_id", "version", "tags"]);
-    const eq = (key: string) => comparisons.find((c) => c.key === key && c.op === "=")?.value;
-    const name = eq("name");
-    const runId = eq("run_id");
-    const all = (
-      await this.store.models.listVersions({
-        ...(name !== undefined ? { name } : {}),
-        ...(runId !== undefined ? { runId } : {}),
-      })
-    ).filter((v) =>
-      comparisons.every((c) => {
-        const value =
-          c.key === "name"
-            ? v.name
-            : c.key === "run_id"
-              ? v.runId
-              : c.key === "version"
-                ? String(v.version)
-                : v.tags[c.key.slice(5)];
-        return matches(value, c);
-      }),
+    return searchPage(
+      input,
+      { fingerprint: `versions:${input.filter ?? ""}`, fallback: 10_000, max: 200_000 },
+      (window) => this.store.models.searchVersions({ comparisons, ...window }),
     );
-    return page(all, input, {
-      fingerprint: `versions:${input.filter ?? ""}`,
-      fallback: 10_000,
-      max: 200_000,
-    });
   }
 
   async updateVersion(

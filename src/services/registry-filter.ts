@@ -1,11 +1,7 @@
 import { BadRequestError } from "../domain/errors.js";
+import type { RegistryComparison } from "../domain/registry-search.js";
 
-/** One `key op 'value'` comparison of a registry search filter. */
-export interface RegistryComparison {
-  key: string;
-  op: "=" | "!=" | "LIKE" | "ILIKE";
-  value: string;
-}
+export type { RegistryComparison };
 
 const COMPARISON =
   /^\s*(?:attributes?\.|attr\.)?([`"]?)([\w.]+)\1\s*(=|!=|LIKE|ILIKE)\s*(?:'((?:[^']|'')*)'|"((?:[^"]|"")*)")\s*$/i;
@@ -39,25 +35,4 @@ export function parseRegistryFilter(
         : (match[5] ?? "").replaceAll('""', '"');
     return { key, op, value };
   });
-}
-
-function likeToRegExp(pattern: string, flags: string): RegExp {
-  const body = [...pattern]
-    .map((c) => (c === "%" ? ".*" : c === "_" ? "." : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${body}$`, flags);
-}
-
-export function matches(value: string | undefined, comparison: RegistryComparison): boolean {
-  if (value === undefined) return false;
-  switch (comparison.op) {
-    case "=":
-      return value === comparison.value;
-    case "!=":
-      return value !== comparison.value;
-    case "LIKE":
-      return likeToRegExp(comparison.value, "s").test(value);
-    case "ILIKE":
-      return likeToRegExp(comparison.value, "is").test(value);
-  }
 }

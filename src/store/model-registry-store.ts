@@ -6,6 +6,7 @@ import type {
   ModelVersionFile,
   RegisteredModel,
 } from "../domain/registered-model.js";
+import type { RegistrySearch } from "../domain/registry-search.js";
 
 export interface NewRegisteredModel {
   name: string;
@@ -55,8 +56,8 @@ export interface IoUse {
 export interface ModelRegistryStore {
   createModel(input: NewRegisteredModel): Promise<RegisteredModel>;
   getModel(name: string): Promise<RegisteredModel | undefined>;
-  /** Every model, by name. */
-  listModels(): Promise<RegisteredModel[]>;
+  /** One page of the models matching every comparison (`name`, `tags.<key>`), by name. */
+  searchModels(search: RegistrySearch): Promise<RegisteredModel[]>;
   renameModel(name: string, newName: string, now: number): Promise<void>;
   updateModel(name: string, description: string, now: number): Promise<void>;
   /** Deletes the model, its versions, aliases and history. */
@@ -73,6 +74,11 @@ export interface ModelRegistryStore {
   getVersion(name: string, version: number): Promise<ModelVersion | undefined>;
   /** Without files, newest first; both filters optional. */
   listVersions(filter: { name?: string; runId?: string }): Promise<ModelVersion[]>;
+  /**
+   * One page of the versions matching every comparison (`name`, `run_id`,
+   * `version`, `tags.<key>`), by name and then newest first, without files.
+   */
+  searchVersions(search: RegistrySearch): Promise<ModelVersion[]>;
   updateVersion(
     name: string,
     version: number,

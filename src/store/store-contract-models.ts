@@ -11,6 +11,7 @@ import {
   unique,
   useStore,
 } from "./store-contract-fixtures.js";
+import { describeModelSearch } from "./store-contract-model-registry-search.js";
 
 export function describeModels(open: OpenStore): void {
   describe("model registry", () => {
@@ -57,7 +58,12 @@ export function describeModels(open: OpenStore): void {
       await store().models.renameModel(name, renamed, 3000);
       expect(await store().models.getModel(name)).toBeUndefined();
       expect((await store().models.getModel(renamed))?.updatedAt).toBe(3000);
-      expect((await store().models.listModels()).map((m) => m.name)).toContain(renamed);
+      const found = await store().models.searchModels({
+        comparisons: [{ key: "name", op: "=", value: renamed }],
+        offset: 0,
+        limit: 10,
+      });
+      expect(found.map((m) => m.name)).toEqual([renamed]);
       await expect(store().models.renameModel(unique("nope"), unique("x"), 1)).rejects.toThrow(
         NotFoundError,
       );
@@ -215,4 +221,5 @@ export function describeModels(open: OpenStore): void {
       );
     });
   });
+  describeModelSearch(open);
 }

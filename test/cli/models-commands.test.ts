@@ -78,6 +78,15 @@ describe("lockstep models", () => {
       [1, trainRuns[0], []],
     ]);
     expect(parsed[0].digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // Candidates compare by their source runs' metrics, in JSON and in the table.
+    expect(parsed.map((v: { metrics: unknown }) => v.metrics)).toEqual([
+      { acc: 0.9 },
+      { acc: 0.9 },
+      { acc: 0.9 },
+    ]);
+    const table = await cli("models", "versions", "digits-clf");
+    expect(table.stdout).toMatch(/^VERSION\s+ALIASES\s+RUN\s+DIGEST\s+CREATED\s+METRICS\n/);
+    expect(table.stdout).toMatch(new RegExp(`\n3\\s+production\\s+${trainRuns[2]}\\s.*acc=0\\.9`));
 
     const list = await cli("models", "list");
     expect(list.stdout).toMatch(/digits-clf\s+3\s+production=3/);
@@ -170,6 +179,22 @@ describe("lockstep models", () => {
     );
     // Nothing was stored by the failed registration.
     expectFailure(await cli("models", "versions", "fresh"), /registered model "fresh" not found/);
+    expectFailure(
+      await cli(
+        "models",
+        "register",
+        "bad-inputs",
+        "--run",
+        "0123456789abcdef0123456789abcdef",
+        "--path",
+        "model",
+      ),
+      /run "0123456789abcdef0123456789abcdef" not found/,
+    );
+    expectFailure(await cli("models", "alias", "no-such-model", "prod", "1"), /not found/);
+    expectFailure(await cli("models", "rollback", "no-such-model", "prod"), /not found/);
+    const kept = JSON.parse((await cli("models", "versions", "bad-inputs", "--json")).stdout);
+    expect(kept.map((v: { version: number }) => v.version)).toEqual([1]);
     expect((await cli("models", "alias", "bad-inputs", "prod", "x")).code).toBe(2);
   });
 

@@ -178,9 +178,10 @@ describe("/api/v1/models", () => {
 
   it("lists models with aliases and latest versions, and versions with their run's metrics", async () => {
     const runId = await runWithModel({ "m/w": "a" });
-    await server.call("POST", "/api/v1/runs/batch", {
-      json: { runId, metrics: [{ key: "acc", value: 0.9, step: 1 }] },
+    const logged = await server.call("POST", `/api/v1/runs/${runId}/batch`, {
+      json: { metrics: [{ key: "acc", value: 0.9, step: 1 }] },
     });
+    expect(logged.status).toBe(200);
     await server.call("POST", "/api/v1/models/listed/versions", { json: { runId, path: "m" } });
     await server.call("PUT", "/api/v1/models/listed/aliases/staging", { json: { version: 1 } });
     const models = await server.call("GET", "/api/v1/models?filter=name%20LIKE%20'list%25'");
@@ -188,6 +189,71 @@ describe("/api/v1/models", () => {
       expect.objectContaining({ name: "listed", latestVersion: 1, aliases: { staging: 1 } }),
     ]);
     const versions = await server.call("GET", "/api/v1/models/listed/versions");
-    expect(versions.body.versions[0].runMetrics).toEqual(expect.any(Object));
+    expect(versions.body.versions[0].runMetrics).toEqual({ acc: 0.9 });
+  });
+
+  it("answers unknown models, versions and aliases with a 404 JSON error and stores nothing", async () => {
+    const runId = await runWithModel({ "m/w": "a" });
+    await server.call("POST", "/api/v1/models/known/versions", { json: { runId, path: "m" } });
+    const notFound = (message: string) => ({ error: { code: "NOT_FOUND", message } });
+    const cases: Array<[string, string, unknown, string]> = [
+      ["GET", "/api/v1/models/nope", undefined, 'registered model "nope" not found'],
+      ["GET", "/api/v1/models/nope/versions", undefined, 'registered model "nope" not found'],
+      ["GET", "/api/v1/models/known/versions/2", undefined, 'model "known" has no version 2'],
+      [
+        "GET",
+        "/api/v1/models/known/versions/1/files/nope",
+        undefined,
+        'version 1 of model "known" has no file "nope"',
+      ],
+      [
+        "PUT",
+        "/api/v1/models/nope/aliases/prod",
+        { version: 1 },
+        'registered model "nope" not found',
+      ],
+      [
+        "POST",
+        "/api/v1/models/known/aliases/prod/rollback",
+        {},
+        'model "known" has no alias "prod"',
+      ],
+      ["DELETE", "/api/v1/models/known/aliases/prod", {}, 'model "known" has no alias "prod"'],
+      [
+        "GET",
+        "/api/v1/models/resolve?ref=models%3A%2Fnope%40prod",
+        undefined,
+        'registered model "nope" not found',
+      ],
+      [
+        "GET",
+        "/api/v1/models/resolve?ref=models%3A%2Fknown%2F3",
+        undefined,
+        'model "known" has no version 3',
+      ],
+      [
+        "GET",
+        "/api/v1/lineage?ref=models%3A%2Fknown%40prod",
+        undefined,
+        'model "known" has no alias "prod"',
+      ],
+    ];
+    for (const [method, path, json, message] of cases) {
+      const response = await server.call(method, path, json === undefined ? {} : { json });
+      expect([path, response.status, response.body]).toEqual([path, 404, notFound(message)]);
+    }
+    // Registering into an existing model from a missing run or a missing path adds no version.
+    for (const json of [
+      { runId: UNKNOWN_RUN, path: "m" },
+      { runId, path: "m/missing" },
+    ]) {
+      const refused = await server.call("POST", "/api/v1/models/known/versions", { json });
+      expect(refused.status).toBe(404);
+    }
+    const model = await server.call("GET", "/api/v1/models/known");
+    expect(model.body.model).toMatchObject({ latestVersion: 1, aliases: {} });
+    const listed = await server.call("GET", "/api/v1/models/known/versions");
+    expect(listed.body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
+    expect((await server.call("GET", "/api/v1/models/nope")).status).toBe(404);
   });
 });

@@ -6,9 +6,11 @@ import type {
   ModelVersion,
   RegisteredModel,
 } from "../../domain/registered-model.js";
+import type { RegistrySearch } from "../../domain/registry-search.js";
 import type { Database } from "../database.js";
 import type { IoUse } from "../model-registry-store.js";
 import type { ModelAliasHistoryTable, ModelVersionTable } from "../model-registry-tables.js";
+import { modelFilter, versionFilter } from "./model-registry-search.js";
 
 export function historyRowToMove(row: ModelAliasHistoryTable): AliasMove {
   return {
@@ -46,11 +48,15 @@ function versionRowToVersion(
   };
 }
 
+type Dialect = "sqlite" | "postgres";
+
 /** The read side of ModelRegistryStore; both adapters read through Kysely. */
 export class KyselyModelRegistryReads {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async listModels(name?: string): Promise<RegisteredModel[]> {
+  /** Every model, by name; only those named when `names` is given. */
+  async listModels(names?: string[]): Promise<RegisteredModel[]> {
+    if (names?.length === 0) return [];
     let models = this.db.selectFrom("registered_models").selectAll();
     let tags = this.db.selectFrom("registered_model_tags").selectAll();
     let aliases = this.db.selectFrom("model_aliases").selectAll();
@@ -58,11 +64,11 @@ export class KyselyModelRegistryReads {
       .selectFrom("model_versions")
       .select(["name", (eb) => eb.fn.max("version").as("latest")])
       .groupBy("name");
-    if (name !== undefined) {
-      models = models.where("name", "=", name);
-      tags = tags.where("name", "=", name);
-      aliases = aliases.where("name", "=", name);
-      latest = latest.where("name", "=", name);
+    if (names !== undefined) {
+      models = models.where("name", "in", names);
+      tags = tags.where("name", "in", names);
+      aliases = aliases.where("name", "in", names);
+      latest = latest.where("name", "in", names);
     }
     const [modelRows, tagRows, aliasRows, latestRows] = await Promise.all([
       models.orderBy("name").execute(),
@@ -98,7 +104,35 @@ export class KyselyModelRegistryReads {
   }
 
   async getModel(name: string): Promise<RegisteredModel | undefined> {
-    return (await this.listModels(name))[0];
+    return (await this.listModels([name]))[0];
+  }
+
+  /** One page of the models that match, by name: the filter and the page run in SQL. */
+  async searchModels(dialect: Dialect, search: RegistrySearch): Promise<RegisteredModel[]> {
+    const page = await this.db
+      .selectFrom("registered_models as m")
+      .select("m.name")
+      .where(modelFilter(dialect, search.comparisons))
+      .orderBy("m.name")
+      .offset(search.offset)
+      .limit(search.limit)
+      .execute();
+    // Hydrated by name, which keeps the page's order: both are sorted by name.
+    return this.listModels(page.map((r) => r.name));
+  }
+
+  /** One page of the versions that match, by name and then newest first, without files. */
+  async searchVersions(dialect: Dialect, search: RegistrySearch): Promise<ModelVersion[]> {
+    const rows = await this.db
+      .selectFrom("model_versions as v")
+      .selectAll("v")
+      .where(versionFilter(dialect, search.comparisons))
+      .orderBy("v.name")
+      .orderBy("v.version", "desc")
+      .offset(search.offset)
+      .limit(search.limit)
+      .execute();
+    return this.withTagsAndAliases(rows);
   }
 
   async listVersions(filter: { name?: string; runId?: string; version?: number }) {
@@ -106,7 +140,12 @@ export class KyselyModelRegistryReads {
     if (filter.name !== undefined) versions = versions.where("name", "=", filter.name);
     if (filter.runId !== undefined) versions = versions.where("run_id", "=", filter.runId);
     if (filter.version !== undefined) versions = versions.where("version", "=", filter.version);
-    const rows = await versions.orderBy("name").orderBy("version", "desc").execute();
+    return this.withTagsAndAliases(
+      await versions.orderBy("name").orderBy("version", "desc").execute(),
+    );
+  }
+
+  private async withTagsAndAliases(rows: ModelVersionTable[]): Promise<ModelVersion[]> {
     if (rows.length === 0) return [];
     const names = [...new Set(rows.map((r) => r.name))];
     const [tagRows, aliasRows] = await Promise.all([

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { NotFoundError } from "../../domain/errors.js";
 import { moveToUndo } from "../../domain/model-rules.js";
 import type { AliasMove, ModelVersion, RegisteredModel } from "../../domain/registered-model.js";
+import type { RegistrySearch } from "../../domain/registry-search.js";
 import type { Database } from "../database.js";
 import { historyRowToMove, type KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import {
@@ -84,8 +85,8 @@ export class PostgresModelRegistryStore implements ModelRegistryStore {
     return this.reads.getModel(name);
   }
 
-  listModels() {
-    return this.reads.listModels();
+  searchModels(search: RegistrySearch) {
+    return this.reads.searchModels("postgres", search);
   }
 
   async renameModel(name: string, newName: string, now: number): Promise<void> {
@@ -177,6 +178,10 @@ export class PostgresModelRegistryStore implements ModelRegistryStore {
 
   listVersions(filter: { name?: string; runId?: string }) {
     return this.reads.listVersions(filter);
+  }
+
+  searchVersions(search: RegistrySearch) {
+    return this.reads.searchVersions("postgres", search);
   }
 
   async updateVersion(

@@ -2,6 +2,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { NotFoundError } from "../../domain/errors.js";
 import { moveToUndo } from "../../domain/model-rules.js";
 import type { AliasMove, ModelVersion, RegisteredModel } from "../../domain/registered-model.js";
+import type { RegistrySearch } from "../../domain/registry-search.js";
 import { historyRowToMove, type KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import {
   missingModel,
@@ -88,8 +89,8 @@ export class SqliteModelRegistryStore implements ModelRegistryStore {
     return this.reads.getModel(name);
   }
 
-  listModels() {
-    return this.reads.listModels();
+  searchModels(search: RegistrySearch) {
+    return this.reads.searchModels("sqlite", search);
   }
 
   async renameModel(name: string, newName: string, now: number): Promise<void> {
@@ -173,6 +174,10 @@ export class SqliteModelRegistryStore implements ModelRegistryStore {
 
   listVersions(filter: { name?: string; runId?: string }) {
     return this.reads.listVersions(filter);
+  }
+
+  searchVersions(search: RegistrySearch) {
+    return this.reads.searchVersions("sqlite", search);
   }
 
   async updateVersion(
