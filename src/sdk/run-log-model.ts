@@ -1,9 +1,8 @@
-import { lstat, readdir } from "node:fs/promises";
-import { basename, join, relative, sep } from "node:path";
 import { modelNameProblem } from "../domain/model-rules.js";
 import type { ModelVersion } from "../domain/registered-model.js";
 import type { LockstepApi, StoredArtifact } from "./api-client.js";
 import { logArtifact } from "./artifact-upload.js";
+import { type LocalFile, listLocalFiles } from "./local-files.js";
 import { ModelsApi } from "./models-api.js";
 
 /** Options for {@link RunHandle.logModel}. */
@@ -72,17 +71,9 @@ export async function logModel(
   return { artifactPath, artifacts, version };
 }
 
-/** Regular files at or below `local`, with '/'-separated paths relative to the folder. */
-async function filesOf(local: string): Promise<Array<{ local: string; relative: string }>> {
-  const info = await lstat(local);
-  if (info.isFile()) return [{ local, relative: basename(local) }];
-  if (!info.isDirectory()) throw new Error(`logModel: not a regular file or folder: ${local}`);
-  const entries = await readdir(local, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => {
-      const path = join(e.parentPath, e.name);
-      return { local: path, relative: relative(local, path).split(sep).join("/") };
-    })
-    .sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+/** A model's files with paths relative to its folder (a single file keeps its name). */
+async function filesOf(local: string): Promise<LocalFile[]> {
+  const { kind, files } = await listLocalFiles(local);
+  if (kind === "other") throw new Error(`logModel: not a regular file or folder: ${local}`);
+  return files;
 }

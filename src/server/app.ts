@@ -96,7 +96,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       runIoRoutes(v1, data.runIo);
       adminRoutes(v1, data);
       await v1.register(async (scope) => blobsRoutes(scope, data.blobs));
-      modelsRoutes(v1, { models: registry.models, runs: services.runs });
+      modelsRoutes(v1, { models: registry.models, metrics: services.metrics });
       lineageRoutes(v1, registry.lineage);
     },
     { prefix: "/api/v1" },

@@ -196,6 +196,11 @@ export class MetricService {
     return this.store.metrics.latest(runId);
   }
 
+  /** The latest metrics of many runs in one read; an unknown run maps to `[]`, not an error. */
+  latestOfRuns(runIds: readonly string[]): Promise<Map<string, LatestMetric[]>> {
+    return this.store.metrics.latestOfRuns(runIds);
+  }
+
   async history(runId: string, key: string, input: HistoryInput): Promise<Page<HistoryPoint>> {
     checkKey("metric", key);
     checkStepRange(input.startStep, input.endStep);

@@ -142,6 +142,8 @@ export interface DownsampleQuery {
 export interface MetricStore {
   /** Latest value of every key of a run. */
   latest(runId: string): Promise<LatestMetric[]>;
+  /** `latest` for many runs in one query (per chunk of ids); every id maps, `[]` when it has none. */
+  latestOfRuns(runIds: readonly string[]): Promise<Map<string, LatestMetric[]>>;
   /**
    * A key's points ordered by step, then timestamp, then logging order;
    * `limit + 1` at most so the caller can page.

@@ -1,8 +1,8 @@
-import { lstat, readdir } from "node:fs/promises";
-import { basename, join, relative, resolve, sep } from "node:path";
+import { basename, resolve } from "node:path";
 import type { StoredArtifact } from "../../sdk/api-client.js";
 import { logArtifact } from "../../sdk/artifact-upload.js";
 import type { HttpClient } from "../../sdk/http-client.js";
+import { listLocalFiles } from "../../sdk/local-files.js";
 
 export type OutputsResult = {
   uploaded: StoredArtifact[];
@@ -53,22 +53,17 @@ export async function uploadOutputs(
   return result;
 }
 
-/** Regular files below `local` (itself, when a file); symbolic links are not followed. */
+/** The files of one output: a file under its name, a folder's files under the folder's name. */
 async function listFiles(
   local: string,
   name: string,
 ): Promise<Array<{ local: string; artifact: string }>> {
-  const info = await lstat(local);
-  if (info.isFile()) return [{ local, artifact: name }];
-  if (!info.isDirectory()) throw new Error("not a regular file or folder");
-  const entries = await readdir(local, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => {
-      const path = join(e.parentPath, e.name);
-      return { local: path, artifact: [name, ...relative(local, path).split(sep)].join("/") };
-    })
-    .sort((a, b) => (a.artifact < b.artifact ? -1 : a.artifact > b.artifact ? 1 : 0));
+  const { kind, files } = await listLocalFiles(local);
+  if (kind === "other") throw new Error("not a regular file or folder");
+  return files.map((f) => ({
+    local: f.local,
+    artifact: kind === "folder" ? `${name}/${f.relative}` : name,
+  }));
 }
 
 function message(error: unknown): string {

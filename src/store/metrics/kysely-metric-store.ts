@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { HistoryPoint, LatestMetric } from "../../domain/metric.js";
-import type { Database } from "../database.js";
+import type { Database, LatestMetricTable } from "../database.js";
+import { chunks } from "../kysely/run-details-query.js";
 import type { DownsampleQuery, HistoryQuery, MetricStore } from "../metadata-store.js";
 import { type BlockCluster, type BlockMeta, clusterBlocks } from "./metric-block-clusters.js";
 import { type BlockColumns, decodeBlock } from "./metric-block-codec.js";
@@ -25,12 +26,22 @@ export class KyselyMetricStore implements MetricStore {
       .where("run_id", "=", runId)
       .orderBy("key")
       .execute();
-    return rows.map((r) => ({
-      key: r.key,
-      value: Number(r.is_nan) === 1 || r.value === null ? Number.NaN : Number(r.value),
-      step: Number(r.step),
-      timestamp: Number(r.timestamp),
-    }));
+    return rows.map(latestRowToMetric);
+  }
+
+  async latestOfRuns(runIds: readonly string[]): Promise<Map<string, LatestMetric[]>> {
+    const byRun = new Map<string, LatestMetric[]>(runIds.map((id) => [id, []]));
+    for (const ids of chunks([...byRun.keys()])) {
+      const rows = await this.db
+        .selectFrom("latest_metrics")
+        .select(["run_id", "key", "value", "is_nan", "step", "timestamp"])
+        .where("run_id", "in", ids)
+        .orderBy("run_id")
+        .orderBy("key")
+        .execute();
+      for (const row of rows) byRun.get(row.run_id)?.push(latestRowToMetric(row));
+    }
+    return byRun;
   }
 
   async count(runId: string, key: string): Promise<number> {
@@ -189,4 +200,14 @@ function gather(blocks: BlockColumns[]): BlockColumns {
     at += b.steps.length;
   }
   return out;
+}
+
+/** NaN is stored as a NULL value flagged `is_nan`; PostgreSQL bigints may arrive as strings. */
+function latestRowToMetric(row: Omit<LatestMetricTable, "run_id">): LatestMetric {
+  return {
+    key: row.key,
+    value: Number(row.is_nan) === 1 || row.value === null ? Number.NaN : Number(row.value),
+    step: Number(row.step),
+    timestamp: Number(row.timestamp),
+  };
 }

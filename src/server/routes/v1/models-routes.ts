@@ -1,8 +1,8 @@
 import type { Static } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { ModelVersion } from "../../../domain/registered-model.js";
+import type { MetricService } from "../../../services/metric-service.js";
 import type { ModelRegistryService } from "../../../services/model-registry-service.js";
-import type { RunService } from "../../../services/run-service.js";
 import { encodeMetricValue } from "../../metric-json.js";
 import { Empty, withErrors } from "../../schemas/common-schemas.js";
 import {
@@ -32,20 +32,19 @@ const tags = ["models"];
 /** /api/v1/models: the registry in Lockstep's own terms (versions are numbers). */
 export function modelsRoutes(
   app: FastifyInstance,
-  deps: { models: ModelRegistryService; runs: RunService },
+  deps: { models: ModelRegistryService; metrics: MetricService },
 ) {
-  const { models, runs } = deps;
+  const { models, metrics } = deps;
 
+  /** Each version with its run's latest metrics, read for all the runs at once. */
   async function withRunMetrics(versions: ModelVersion[]) {
-    return Promise.all(
-      versions.map(async (v) => {
-        const run = await runs.get(v.runId).catch(() => undefined);
-        const metrics = Object.fromEntries(
-          Object.entries(run?.metrics ?? {}).map(([k, value]) => [k, encodeMetricValue(value)]),
-        );
-        return { ...v, runMetrics: metrics };
-      }),
-    );
+    const latest = await metrics.latestOfRuns([...new Set(versions.map((v) => v.runId))]);
+    return versions.map((v) => ({
+      ...v,
+      runMetrics: Object.fromEntries(
+        (latest.get(v.runId) ?? []).map((m) => [m.key, encodeMetricValue(m.value)]),
+      ),
+    }));
   }
 
   app.get<{ Querystring: Static<typeof ListModelsQuery> }>(
