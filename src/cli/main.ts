@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   lineage: async () => (await import("./lineage-command.js")).lineageCommand(),
   run: async () => (await import("./run-command.js")).runCommand(),
   data: async () => (await import("./data-command.js")).dataCommand(),
+  reproduce: async () => (await import("./reproduce-command.js")).reproduceCommand(),
+  diff: async () => (await import("./diff-command.js")).diffCommand(),
 };
 
 /** Global options that take a value, so the value is not taken for the subcommand's name. */

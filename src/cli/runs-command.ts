@@ -1,7 +1,9 @@
 import { Command } from "commander";
 import { LIMITS } from "../domain/limits.js";
+import type { ReproductionRecord } from "../domain/reproduction/reproduction-tags.js";
 import type { Run } from "../domain/run.js";
 import type { LockstepApi } from "../sdk/api-client.js";
+import { listReproductions } from "../sdk/api-reproductions.js";
 import { collect, parsePositiveInt } from "./cli-arguments.js";
 import { apiFor } from "./cli-context.js";
 import { formatMetric, formatTime, printJson, printLine, renderTable } from "./output.js";
@@ -73,11 +75,28 @@ export function runsCommand(): Command {
         printJson(run);
         return;
       }
-      const experiment = (await api.allExperiments("ALL")).find((e) => e.id === run.experimentId);
+      const [experiments, reproductions] = await Promise.all([
+        api.allExperiments("ALL"),
+        // A server without the route (an older one) still shows the run.
+        listReproductions(api, run.id).catch(() => []),
+      ]);
+      const experiment = experiments.find((e) => e.id === run.experimentId);
       printRunSummary(run, experiment?.name);
+      printReproductions(reproductions);
     });
 
   return runs;
+}
+
+/** How often the run was reproduced, when, and how each came out. */
+function printReproductions(list: ReproductionRecord[]): void {
+  if (list.length === 0) return;
+  printLine();
+  printLine(`reproductions (${list.length})`);
+  for (const r of list) {
+    const outcome = r.verdict ?? (r.seeds ? `seed spread (${r.seeds} seeds)` : r.status);
+    printLine(`  ${r.runId}  ${formatTime(r.startTime)}  ${outcome}`);
+  }
 }
 
 async function searchRuns(api: LockstepApi, options: ListOptions): Promise<Run[]> {

@@ -4,6 +4,7 @@ import type { BlobStore } from "../blobs/blob-store.js";
 import { createDataServices } from "../services/data-services.js";
 import { modelVersionDigests } from "../services/model-registry-service.js";
 import { createRegistryServices } from "../services/registry-services.js";
+import { ReproductionService } from "../services/reproduction-service.js";
 import { createTrackingServices } from "../services/tracking-services.js";
 import type { MetadataStore } from "../store/metadata-store.js";
 import { installErrorHandlers } from "./error-handler.js";
@@ -21,6 +22,7 @@ import { lineageRoutes } from "./routes/v1/lineage-routes.js";
 import { metricsRoutes } from "./routes/v1/metrics-routes.js";
 import { modelsRoutes } from "./routes/v1/models-routes.js";
 import { runIoRoutes } from "./routes/v1/run-io-routes.js";
+import { reproductionsRoutes } from "./routes/v1/reproductions-routes.js";
 import { runsRoutes } from "./routes/v1/runs-routes.js";
 import { typeboxValidatorCompiler } from "./typebox-validator.js";
 import { uiRoutes } from "./ui-routes.js";
@@ -98,6 +100,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       await v1.register(async (scope) => blobsRoutes(scope, data.blobs));
       modelsRoutes(v1, { models: registry.models, metrics: services.metrics });
       lineageRoutes(v1, registry.lineage);
+      reproductionsRoutes(v1, new ReproductionService(services.runs));
     },
     { prefix: "/api/v1" },
   );

@@ -9,7 +9,8 @@ export type RunOptions = {
   param: string[];
   tag: string[];
   parent?: string;
-  kind: "train" | "eval" | "inference";
+  /** `reproduction` only from `lockstep reproduce`; the flag offers the others. */
+  kind: "train" | "eval" | "inference" | "reproduction";
   output: string[];
   data: string[];
   model?: string;

@@ -1,0 +1,111 @@
+import { captureEnvironment } from "../../capture/environment-capture.js";
+import { arrayAt } from "../../domain/reproduction/capture-fields.js";
+import {
+  type MissingItem,
+  notReproducibleReport,
+  type ReproductionReport,
+  reproductionReport,
+} from "../../domain/reproduction/reproduction-report.js";
+import {
+  REPRODUCTION_MISSING_TAG,
+  REPRODUCTION_OF_TAG,
+  REPRODUCTION_VERDICT_TAG,
+} from "../../domain/reproduction/reproduction-tags.js";
+import { setRunTags } from "../../sdk/api-capture.js";
+import type { LockstepApi } from "../../sdk/api-client.js";
+import {
+  checkoutAndPlan,
+  type Prepared,
+  prepare,
+  rootSeed,
+  workFolder,
+} from "./prepare-reproduction.js";
+import { runReproduction } from "./run-reproduction.js";
+import { fetchRunSnapshot } from "./run-snapshot.js";
+import { readSeedSpread } from "./seed-spread-artifact.js";
+
+export interface ReproduceOptions {
+  api: LockstepApi;
+  trackingUri: string;
+  runId: string;
+  tolerance: number;
+  /** Where to check out; a temp folder (removed afterwards) when absent. */
+  workdir?: string;
+  json: boolean;
+  progress: (message: string) => void;
+}
+
+/** `lockstep reproduce RUN`: rebuilds, runs, compares; returns the report. */
+export async function reproduce(options: ReproduceOptions): Promise<ReproductionReport> {
+  const prepared = await prepare(options);
+  const { workdir, cleanup } = await workFolder(options.workdir);
+  try {
+    options.progress("checking out the recorded code");
+    const place = await checkoutAndPlan(options.api, prepared, workdir);
+    const missing = [...(Array.isArray(place) ? place : []), ...prepared.missing];
+    if (Array.isArray(place) || missing.length > 0) {
+      return notReproducible(options.api, prepared, { tolerance: options.tolerance, missing });
+    }
+    const { plan } = place;
+    options.progress(`running ${plan.argv.join(" ")}`);
+    const { runId } = await runReproduction({
+      trackingUri: options.trackingUri,
+      original: prepared.original,
+      experiment: prepared.experiment,
+      plan,
+      cwd: place.cwd,
+      seed: rootSeed(prepared.original),
+      data: prepared.data,
+      ...(prepared.model ? { model: prepared.model } : {}),
+      tags: { [REPRODUCTION_OF_TAG]: prepared.original.id },
+      stdoutToStderr: options.json,
+    });
+    options.progress("comparing metrics and artifacts");
+    const [reproduction, noiseBand] = await Promise.all([
+      fetchRunSnapshot(options.api, runId),
+      readSeedSpread(options.api, prepared.original.id),
+    ]);
+    const report = reproductionReport({
+      original: prepared.snapshot,
+      reproduction,
+      tolerance: options.tolerance,
+      ...(noiseBand ? { noiseBand: noiseBand.spread } : {}),
+    });
+    await setRunTags(options.api, runId, { [REPRODUCTION_VERDICT_TAG]: report.verdict });
+    return report;
+  } finally {
+    await cleanup();
+  }
+}
+
+/**
+ * The report when something is missing, with the environment here compared
+ * against the recorded one, as the reproduction would have run here. The
+ * attempt is recorded as a FAILED reproduction run with its verdict, so the
+ * original's history counts it too.
+ */
+async function notReproducible(
+  api: LockstepApi,
+  prepared: Prepared,
+  input: { tolerance: number; missing: MissingItem[] },
+): Promise<ReproductionReport> {
+  const argv = arrayAt(prepared.original.capture, "code", "argv").map(String);
+  const environment = await captureEnvironment({ cwd: process.cwd(), argv, env: process.env });
+  const current = {
+    ...prepared.snapshot.run,
+    capture: { ...prepared.original.capture, environment },
+  };
+  const report = notReproducibleReport({ original: prepared.snapshot, current, ...input });
+  const attempt = await api.createRun({
+    experimentName: prepared.experiment,
+    name: `${prepared.original.name} (reproduction)`,
+    kind: "reproduction",
+    tags: {
+      [REPRODUCTION_OF_TAG]: prepared.original.id,
+      [REPRODUCTION_VERDICT_TAG]: report.verdict,
+      [REPRODUCTION_MISSING_TAG]: report.missing.join("\n").slice(0, 5000),
+    },
+  });
+  await api.updateRun(attempt.id, { status: "FAILED", endTime: Date.now() });
+  return { ...report, reproduction: attempt.id };
+}
