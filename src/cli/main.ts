@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   lineage: async () => (await import("./lineage-command.js")).lineageCommand(),
   run: async () => (await import("./run-command.js")).runCommand(),
   data: async () => (await import("./data-command.js")).dataCommand(),
+  sweep: async () => (await import("./sweep-command.js")).sweepCommand(),
   reproduce: async () => (await import("./reproduce-command.js")).reproduceCommand(),
   diff: async () => (await import("./diff-command.js")).diffCommand(),
 };

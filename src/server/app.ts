@@ -5,6 +5,7 @@ import { createDataServices } from "../services/data-services.js";
 import { modelVersionDigests } from "../services/model-registry-service.js";
 import { createRegistryServices } from "../services/registry-services.js";
 import { ReproductionService } from "../services/reproduction-service.js";
+import { SweepService } from "../services/sweep-service.js";
 import { createTrackingServices } from "../services/tracking-services.js";
 import type { MetadataStore } from "../store/metadata-store.js";
 import { installErrorHandlers } from "./error-handler.js";
@@ -24,6 +25,7 @@ import { modelsRoutes } from "./routes/v1/models-routes.js";
 import { runIoRoutes } from "./routes/v1/run-io-routes.js";
 import { reproductionsRoutes } from "./routes/v1/reproductions-routes.js";
 import { runsRoutes } from "./routes/v1/runs-routes.js";
+import { sweepsRoutes } from "./routes/v1/sweeps.js";
 import { typeboxValidatorCompiler } from "./typebox-validator.js";
 import { uiRoutes } from "./ui-routes.js";
 
@@ -101,6 +103,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       modelsRoutes(v1, { models: registry.models, metrics: services.metrics });
       lineageRoutes(v1, registry.lineage);
       reproductionsRoutes(v1, new ReproductionService(services.runs));
+      sweepsRoutes(v1, new SweepService(store, services.runs));
     },
     { prefix: "/api/v1" },
   );

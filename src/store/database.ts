@@ -1,5 +1,6 @@
 import type { Generated } from "kysely";
 import type { ModelRegistryTables } from "./model-registry-tables.js";
+import type { SweepTables } from "./sweep-tables.js";
 
 /**
  * Row types of every table, as Kysely sees them. Columns are snake_case; each
@@ -12,7 +13,7 @@ import type { ModelRegistryTables } from "./model-registry-tables.js";
  * turns it into NULL), so `latest_metrics.value` is NULL for NaN with
  * `is_nan = 1`; the blocks keep the exact float64 bits.
  */
-export interface Database extends ModelRegistryTables {
+export interface Database extends ModelRegistryTables, SweepTables {
   experiments: ExperimentTable;
   experiment_tags: KeyValueTable & { experiment_id: number };
   runs: RunTable;

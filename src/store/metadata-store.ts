@@ -4,6 +4,7 @@ import type { Run, RunCapture, RunInfo, RunIo, RunKind, RunStatus } from "../dom
 import type { Filter, OrderBy } from "../domain/search-filter.js";
 import type { DatasetStore } from "./dataset-store.js";
 import type { ModelRegistryStore } from "./model-registry-store.js";
+import type { SweepStore } from "./sweep-store.js";
 
 /**
  * The metadata port. Services talk only to this; the SQLite and PostgreSQL
@@ -22,6 +23,7 @@ export interface MetadataStore {
   readonly artifacts: ArtifactIndex;
   readonly datasets: DatasetStore;
   readonly models: ModelRegistryStore;
+  readonly sweeps: SweepStore;
   close(): Promise<void>;
 }
 

@@ -26,11 +26,13 @@ const ALLOWED: Record<string, string[]> = {
   "store-adapter": ["domain", "store-port", "store-adapter"],
   "blob-port": ["domain", "blob-port"],
   "blob-adapter": ["domain", "blob-port", "blob-adapter"],
-  services: ["domain", "store-port", "blob-port", "services"],
+  // Sweep specs and samplers: pure, seeded through capture/seeds.ts.
+  sweeps: ["domain", "capture", "sweeps"],
+  services: ["domain", "store-port", "blob-port", "services", "sweeps"],
   capture: ["domain", "capture"],
   sdk: ["domain", "sdk", "capture", "blob-port"],
-  server: ["domain", "services", "server", "store-port", "blob-port"],
-  cli: ["domain", "sdk", "cli", "capture", "server", "blob-port"],
+  server: ["domain", "services", "server", "store-port", "blob-port", "sweeps"],
+  cli: ["domain", "sdk", "cli", "capture", "server", "blob-port", "sweeps"],
   root: ["domain", "sdk", "capture"],
 };
 

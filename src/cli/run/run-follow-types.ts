@@ -1,6 +1,8 @@
 /** Whether `lockstep run` itself was interrupted, and by what. */
 export type Interruption = {
   signal: NodeJS.Signals | undefined;
+  /** Why, when the run was stopped on purpose (`pruned`) rather than by a user's signal. */
+  reason?: string;
   /** Stops forwarding (once the command has ended). */
   stop(): void;
 };

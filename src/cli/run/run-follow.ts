@@ -96,7 +96,7 @@ export async function followRun(input: FollowInput): Promise<number> {
     : outcome.exitCode === 0
       ? "FINISHED"
       : "FAILED";
-  await endRun(batcher, status, outcome, interrupted.signal, warn);
+  await endRun(batcher, status, outcome, interrupted, warn);
   rmSync(temp, { recursive: true, force: true });
 
   if (tailer.skipped > 0) warnings.push(`skipped ${tailer.skipped} malformed metric lines`);
@@ -109,12 +109,13 @@ async function endRun(
   batcher: MetricBatcher,
   status: EndStatus,
   outcome: ChildOutcome,
-  interruptedBy: NodeJS.Signals | undefined,
+  interrupted: Interruption,
   warn: (message: string) => void,
 ): Promise<void> {
-  const reason = interruptedBy
-    ? `interrupted by ${interruptedBy} (${outcome.reason})`
-    : outcome.reason;
+  const interruptedBy = interrupted.signal;
+  const reason =
+    interrupted.reason ??
+    (interruptedBy ? `interrupted by ${interruptedBy} (${outcome.reason})` : outcome.reason);
   batcher.setTag("lockstep.exit.code", String(outcome.exitCode));
   batcher.setTag("lockstep.exit.reason", reason);
   if (outcome.signal) batcher.setTag("lockstep.exit.signal", outcome.signal);

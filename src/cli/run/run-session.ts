@@ -20,6 +20,11 @@ export type RunSessionInput = {
   tags: Record<string, string>;
   /** Told of the run as soon as it exists (`lockstep reproduce` compares it afterwards). */
   onRunCreated?: (run: Run) => void;
+  /**
+   * Told once the command has started (a sweep agent's hook): `stop` sends
+   * it SIGTERM, and the run then ends KILLED with `reason` (e.g. `pruned`).
+   */
+  onStart?: (started: { run: Run; stop(reason: string): void }) => void;
 };
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -87,6 +92,15 @@ export async function runSession(input: RunSessionInput): Promise<number> {
     graceMs: envNumber("LOCKSTEP_KILL_GRACE_MS", 10_000),
   });
   const interrupted = forwardSignals(supervisor);
+  input.onStart?.({
+    run,
+    stop(reason) {
+      if (interrupted.signal) return;
+      interrupted.signal = "SIGTERM";
+      interrupted.reason = reason;
+      supervisor.forward("SIGTERM");
+    },
+  });
   // Everything else loads once the command is on its way: modules not needed
   // to start it stay off the start-up path.
   const { followRun } = await import("./run-follow.js");

@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from "kysely";
 import { initialSchema } from "./001-initial-schema.js";
 import { datasetsSchema } from "./002-datasets.js";
 import { modelRegistrySchema } from "./003-model-registry.js";
+import { sweepsSchema } from "./004-sweeps.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -14,6 +15,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
     "001-initial-schema": initialSchema(dialect),
     "002-datasets": datasetsSchema(dialect),
     "003-model-registry": modelRegistrySchema(dialect),
+    "004-sweeps": sweepsSchema(dialect),
   };
   return { getMigrations: async () => all };
 }

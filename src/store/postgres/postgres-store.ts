@@ -5,6 +5,7 @@ import { KyselyExperimentReads } from "../kysely/experiment-reads.js";
 import { KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import { runMigrations } from "../kysely/run-migrations.js";
 import { KyselyRunReads } from "../kysely/run-reads.js";
+import { KyselySweepReads } from "../kysely/sweep-reads.js";
 import type { MetadataStore } from "../metadata-store.js";
 import { KyselyMetricStore } from "../metrics/kysely-metric-store.js";
 import { PostgresArtifactIndex } from "./postgres-artifact-index.js";
@@ -13,6 +14,7 @@ import { PostgresExperimentStore } from "./postgres-experiment-store.js";
 import { PostgresModelRegistryStore } from "./postgres-model-registry-store.js";
 import { createPostgresPool } from "./postgres-pool.js";
 import { PostgresRunStore } from "./postgres-run-store.js";
+import { PostgresSweepStore } from "./postgres-sweep-store.js";
 
 /** The team store: Kysely over a pg Pool; every multi-statement write is one transaction. */
 export async function openPostgresStore(url: string): Promise<MetadataStore> {
@@ -33,6 +35,7 @@ export async function openPostgresStore(url: string): Promise<MetadataStore> {
     artifacts: new PostgresArtifactIndex(db, new KyselyArtifactReads(db)),
     datasets: new PostgresDatasetStore(db),
     models: new PostgresModelRegistryStore(db, new KyselyModelRegistryReads(db)),
+    sweeps: new PostgresSweepStore(db, new KyselySweepReads(db)),
     close: () => db.destroy(),
   };
 }

@@ -5,6 +5,7 @@ import { KyselyExperimentReads } from "../kysely/experiment-reads.js";
 import { KyselyModelRegistryReads } from "../kysely/model-registry-reads.js";
 import { runMigrations } from "../kysely/run-migrations.js";
 import { KyselyRunReads } from "../kysely/run-reads.js";
+import { KyselySweepReads } from "../kysely/sweep-reads.js";
 import type { MetadataStore } from "../metadata-store.js";
 import { KyselyMetricStore } from "../metrics/kysely-metric-store.js";
 import { SqliteArtifactIndex } from "./sqlite-artifact-index.js";
@@ -13,6 +14,7 @@ import { SqliteDatasetStore } from "./sqlite-dataset-store.js";
 import { SqliteExperimentStore } from "./sqlite-experiment-store.js";
 import { SqliteModelRegistryStore } from "./sqlite-model-registry-store.js";
 import { SqliteRunStore } from "./sqlite-run-store.js";
+import { SqliteSweepStore } from "./sqlite-sweep-store.js";
 
 /**
  * The embedded store. One better-sqlite3 connection serves both Kysely (reads)
@@ -39,6 +41,7 @@ export async function openSqliteStore(path: string): Promise<MetadataStore> {
     datasets: new SqliteDatasetStore(sqlite, db),
     // Kysely's SQLite driver closes the better-sqlite3 handle.
     models: new SqliteModelRegistryStore(sqlite, new KyselyModelRegistryReads(db)),
+    sweeps: new SqliteSweepStore(sqlite, new KyselySweepReads(db)),
     close: () => db.destroy(),
   };
 }
