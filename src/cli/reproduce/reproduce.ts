@@ -1,5 +1,6 @@
+import { determinismEnv } from "../../capture/determinism-env.js";
 import { captureEnvironment } from "../../capture/environment-capture.js";
-import { arrayAt } from "../../domain/reproduction/capture-fields.js";
+import { arrayAt, stringRecordAt } from "../../domain/reproduction/capture-fields.js";
 import {
   type MissingItem,
   notReproducibleReport,
@@ -32,6 +33,8 @@ export interface ReproduceOptions {
   /** Where to check out; a temp folder (removed afterwards) when absent. */
   workdir?: string;
   json: boolean;
+  /** Install a Node project's dependencies with `npm ci` when none can be reused. */
+  install?: boolean;
   progress: (message: string) => void;
 }
 
@@ -41,7 +44,11 @@ export async function reproduce(options: ReproduceOptions): Promise<Reproduction
   const { workdir, cleanup } = await workFolder(options.workdir);
   try {
     options.progress("checking out the recorded code");
-    const place = await checkoutAndPlan(options.api, prepared, workdir);
+    const place = await checkoutAndPlan(options.api, prepared, {
+      dir: workdir,
+      install: options.install === true,
+      progress: options.progress,
+    });
     const missing = [...(Array.isArray(place) ? place : []), ...prepared.missing];
     if (Array.isArray(place) || missing.length > 0) {
       return notReproducible(options.api, prepared, { tolerance: options.tolerance, missing });
@@ -90,12 +97,21 @@ async function notReproducible(
   input: { tolerance: number; missing: MissingItem[] },
 ): Promise<ReproductionReport> {
   const argv = arrayAt(prepared.original.capture, "code", "argv").map(String);
-  const environment = await captureEnvironment({ cwd: process.cwd(), argv, env: process.env });
+  // With the determinism settings the reproduction would have exported, as `lockstep run` does.
+  const env = {
+    ...process.env,
+    ...stringRecordAt(prepared.original.capture, "seed", "determinismEnv"),
+    ...determinismEnv(rootSeed(prepared.original)),
+  };
+  const environment = await captureEnvironment({ cwd: process.cwd(), argv, env });
   const current = {
     ...prepared.snapshot.run,
     capture: { ...prepared.original.capture, environment },
   };
-  const report = notReproducibleReport({ original: prepared.snapshot, current, ...input });
+  const report = withMissingEnvironment(
+    notReproducibleReport({ original: prepared.snapshot, current, ...input }),
+    input.missing,
+  );
   const attempt = await api.createRun({
     experimentName: prepared.experiment,
     name: `${prepared.original.name} (reproduction)`,
@@ -108,4 +124,21 @@ async function notReproducible(
   });
   await api.updateRun(attempt.id, { status: "FAILED", endTime: Date.now() });
   return { ...report, reproduction: attempt.id };
+}
+
+/**
+ * Dependencies the reproduction could not get here (a Node project's
+ * node_modules) are an environment that differs from the recorded one.
+ */
+function withMissingEnvironment(
+  report: ReproductionReport,
+  missing: MissingItem[],
+): ReproductionReport {
+  const gone = missing
+    .filter((m) => m.factor === "environment")
+    .map((m) => ({ item: m.item, a: "installed", b: "missing", likelihood: "high" as const }));
+  if (gone.length === 0) return report;
+  const recorded = report.factors.environment;
+  const differs = [...gone, ...(recorded === "same" ? [] : recorded.differs)];
+  return { ...report, factors: { ...report.factors, environment: { differs } } };
 }
