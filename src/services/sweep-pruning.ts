@@ -1,7 +1,7 @@
 import type { MetadataStore } from "../store/metadata-store.js";
 import type { TrialRecord } from "../store/sweep-store.js";
 import { isPromotable, reachedRungs } from "../sweeps/asha.js";
-import type { SweepSpec } from "../sweeps/sweep-spec.js";
+import type { EarlyStoppingSpec, SweepSpec } from "../sweeps/sweep-spec.js";
 
 /** The most points of the intermediate metric read to find rungs. */
 const HISTORY_LIMIT = 100_000;
@@ -19,14 +19,7 @@ export async function rungToPruneAt(
 ): Promise<number | undefined> {
   const early = spec.earlyStopping;
   if (!early || trial.runId === null) return undefined;
-  const passed = await store.sweeps.rungsRecorded(trial.sweepId, trial.index, trial.attempt);
-  const points = await store.metrics.history({
-    runId: trial.runId,
-    key: early.metric,
-    offset: 0,
-    limit: HISTORY_LIMIT,
-  });
-  for (const { rung, value } of reachedRungs(early, points, passed)) {
+  for (const { rung, value } of await newRungs(store, early, trial, trial.runId)) {
     const competing = await store.sweeps.recordRung({
       sweepId: trial.sweepId,
       index: trial.index,
@@ -43,4 +36,43 @@ export async function rungToPruneAt(
     if (!goOn) return early.minResource * early.reductionFactor ** rung;
   }
   return undefined;
+}
+
+/**
+ * Records every rung a finished trial reached that no renewal recorded (it
+ * may finish between two): later trials are ranked against it there too.
+ */
+export async function recordRungsReached(
+  store: MetadataStore,
+  spec: SweepSpec,
+  trial: TrialRecord,
+): Promise<void> {
+  const early = spec.earlyStopping;
+  if (!early || trial.runId === null) return;
+  for (const { rung, value } of await newRungs(store, early, trial, trial.runId)) {
+    await store.sweeps.recordRung({
+      sweepId: trial.sweepId,
+      index: trial.index,
+      attempt: trial.attempt,
+      rung,
+      value,
+    });
+  }
+}
+
+/** The rungs the trial's run has reached since the last one recorded, with its values there. */
+async function newRungs(
+  store: MetadataStore,
+  early: EarlyStoppingSpec,
+  trial: TrialRecord,
+  runId: string,
+): Promise<{ rung: number; value: number }[]> {
+  const passed = await store.sweeps.rungsRecorded(trial.sweepId, trial.index, trial.attempt);
+  const points = await store.metrics.history({
+    runId,
+    key: early.metric,
+    offset: 0,
+    limit: HISTORY_LIMIT,
+  });
+  return reachedRungs(early, points, passed);
 }

@@ -9,7 +9,7 @@ import type { LeaseAnswer } from "../sweeps/sweep-views.js";
 import { trialSeed } from "../sweeps/trial-seeds.js";
 import { quote } from "./key-rules.js";
 import type { RunService } from "./run-service.js";
-import { rungToPruneAt } from "./sweep-pruning.js";
+import { recordRungsReached, rungToPruneAt } from "./sweep-pruning.js";
 import {
   bestSoFar,
   bestTrial,
@@ -129,6 +129,7 @@ export class SweepService {
         seed: t.seed,
         leaseMs,
         leaseExpiresAt: t.leaseExpiresAt as number,
+        earlyStopping: spec.earlyStopping ?? null,
       },
     };
   }
@@ -202,6 +203,9 @@ export class SweepService {
     });
     await this.failExpired(expired);
     if (!trial) throw lostLease(ref);
+    if (state === "finished" && runId) {
+      await recordRungsReached(this.store, spec, { ...trial, runId });
+    }
     const trials = await this.store.sweeps.trials(sweep.id);
     if (isComplete(sweep, trials)) await this.finishSweep(sweep);
     return { state, objective: trial.objective };

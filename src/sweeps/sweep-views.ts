@@ -1,5 +1,5 @@
 import type { Run } from "../domain/run.js";
-import type { SweepSpec } from "./sweep-spec.js";
+import type { EarlyStoppingSpec, SweepSpec } from "./sweep-spec.js";
 
 /** The states of a trial attempt (the store keeps the same names). */
 export type TrialStateName = "queued" | "running" | "finished" | "failed" | "pruned" | "expired";
@@ -52,6 +52,8 @@ export interface LeasedTrial {
   seed: number;
   leaseMs: number;
   leaseExpiresAt: number;
+  /** The sweep's early stopping, if any: the agent then checks rungs often and sends its metric promptly. */
+  earlyStopping: EarlyStoppingSpec | null;
 }
 
 export type LeaseAnswer =

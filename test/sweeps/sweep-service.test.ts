@@ -216,6 +216,45 @@ for (const target of await storeTargets()) {
       });
     });
 
+    it("ranks later trials against one that finished between two renewals", async () => {
+      const early = { type: "asha", min_resource: 1, reduction_factor: 2 };
+      const { id } = await sweeps.create({
+        ...GRID,
+        parameters: { a: [1, 2] },
+        early_stopping: early,
+      });
+      const [first, second] = await leaseAll(id, ["f0", "f1"]);
+      if (!first || !second) throw new Error("missing trial");
+      // The agent learns from the lease that rungs are watched, and on which metric.
+      expect(first.earlyStopping).toEqual({
+        type: "asha",
+        metric: "loss",
+        minResource: 1,
+        reductionFactor: 2,
+      });
+      const fast = await startTrialRun(id, first.index, 1, first.owner);
+      // Every point arrives after the last renewal: only the report sees them.
+      for (const step of [0, 1, 2]) await logMetric(fast, "loss", 0.2, step);
+      await tracking.runs.update(fast, { status: "FINISHED" });
+      await sweeps.report({
+        sweepId: id,
+        index: first.index,
+        attempt: 1,
+        owner: first.owner,
+        status: "FINISHED",
+      });
+
+      const slow = await startTrialRun(id, second.index, 1, second.owner);
+      await logMetric(slow, "loss", 0.6, 1);
+      const answer = await sweeps.renew({
+        sweepId: id,
+        index: second.index,
+        attempt: 1,
+        owner: second.owner,
+      });
+      expect(answer).toMatchObject({ prune: true, rung: 1 });
+    });
+
     it("feeds tpe the finished trials, params typed as sampled, in trial order", async () => {
       const raw = {
         ...GRID,

@@ -29,6 +29,8 @@ export type FollowInput = {
   metricsFile: string;
   logPath: string;
   logStream: WriteStream;
+  /** How often metrics are sent; the batcher's default when absent. */
+  metricFlushIntervalMs?: number;
 };
 
 /**
@@ -66,7 +68,13 @@ export async function followRun(input: FollowInput): Promise<number> {
     .catch((error: unknown) =>
       warn(`could not record the run's code and environment: ${messageOf(error)}`),
     );
-  const batcher = new MetricBatcher({ http: api.http, runId: run.id });
+  const batcher = new MetricBatcher({
+    http: api.http,
+    runId: run.id,
+    ...(input.metricFlushIntervalMs !== undefined
+      ? { flushIntervalMs: input.metricFlushIntervalMs }
+      : {}),
+  });
   const sink = (key: string, value: number, step: number, timestamp?: number) =>
     batcher.log(key, value, step, timestamp);
   const tailer = new MetricsFileTailer({ path: metricsFile, sink });

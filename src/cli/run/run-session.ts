@@ -25,6 +25,8 @@ export type RunSessionInput = {
    * it SIGTERM, and the run then ends KILLED with `reason` (e.g. `pruned`).
    */
   onStart?: (started: { run: Run; stop(reason: string): void }) => void;
+  /** How often metrics are sent; default 1 s. A sweep agent shortens it for early stopping. */
+  metricFlushIntervalMs?: number;
 };
 
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
@@ -120,6 +122,9 @@ export async function runSession(input: RunSessionInput): Promise<number> {
     metricsFile,
     logPath,
     logStream,
+    ...(input.metricFlushIntervalMs !== undefined
+      ? { metricFlushIntervalMs: input.metricFlushIntervalMs }
+      : {}),
   });
 }
 

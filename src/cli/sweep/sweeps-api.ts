@@ -57,6 +57,19 @@ export class SweepsApi {
     });
   }
 
+  /**
+   * Ends a stale attempt's run as the server ends an expired lease's run:
+   * FAILED, reason `lease expired` (a run that already ended FAILED stays so).
+   */
+  async failRun(runId: string, reason: string): Promise<void> {
+    await this.api.http.json({
+      method: "PUT",
+      path: `/api/v1/runs/${enc(runId)}/tags/${enc("lockstep.exit.reason")}`,
+      body: { value: reason },
+    });
+    await this.api.updateRun(runId, { status: "FAILED" });
+  }
+
   report(
     held: HeldTrial,
     result: {

@@ -15,12 +15,14 @@ export interface CliOutcome {
  * A trial command for fast sweeps: logs one line per run to TRIAL_LOG,
  * `loss` = (x - 0.3)² + y for params x and y at `steps` steps, sleeping
  * `sleep_ms` between them; when HANG_MARKER names a file that does not exist
- * yet, it creates it (with its pid) and sleeps 30 s first.
+ * yet, it creates it (with its pid) and sleeps 30 s first. With GATE_FILE it
+ * waits for that file to exist before the first step; with DONE_LOG it
+ * appends its run id there after the last.
  */
 const TRIAL_SCRIPT = `
 const fs = require("node:fs");
 const p = JSON.parse(process.env.LOCKSTEP_PARAMS);
-fs.appendFileSync(process.env.TRIAL_LOG, JSON.stringify({ run: process.env.LOCKSTEP_RUN_ID, seed: process.env.LOCKSTEP_SEED, params: p }) + "\\n");
+fs.appendFileSync(process.env.TRIAL_LOG, JSON.stringify({ run: process.env.LOCKSTEP_RUN_ID, seed: process.env.LOCKSTEP_SEED, params: p, pid: process.pid }) + "\\n");
 const metric = (key, value, step) => fs.appendFileSync(process.env.LOCKSTEP_METRICS_FILE, JSON.stringify({ key, value, step }) + "\\n");
 const marker = process.env.HANG_MARKER;
 const hang = marker && !fs.existsSync(marker);
@@ -33,8 +35,14 @@ const tick = () => {
   step += 1;
   metric(process.env.METRIC_NAME || "loss", loss, step);
   if (step < steps) setTimeout(tick, pause);
+  else if (process.env.DONE_LOG) fs.appendFileSync(process.env.DONE_LOG, process.env.LOCKSTEP_RUN_ID + "\\n");
 };
-setTimeout(tick, hang ? 30000 : 0);
+const gate = process.env.GATE_FILE;
+const begin = () => {
+  if (gate && !fs.existsSync(gate)) setTimeout(begin, 25);
+  else setTimeout(tick, hang ? 30000 : 0);
+};
+begin();
 `;
 
 /** A scratch folder holding trial.cjs and the trial log, for one test file. */
