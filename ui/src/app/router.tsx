@@ -1,17 +1,28 @@
-import { lazy, Suspense, useEffect } from "react";
-import { Loading } from "../components/ui/error-box";
+import { useEffect } from "react";
+import { DatasetPage } from "../features/datasets/components/dataset-page";
+import { DatasetsList } from "../features/datasets/components/datasets-list";
 import { ExperimentsList } from "../features/experiments/components/experiments-list";
+import { LineagePage } from "../features/lineage/components/lineage-page";
+import { ModelPage } from "../features/models/components/model-page";
+import { ModelsList } from "../features/models/components/models-list";
 import { RunsPage } from "../features/runs/components/runs-page";
 import { useLocation } from "../lib/router";
-import { DatasetsRoute, LineageRoute, ModelsRoute, SweepsRoute } from "./routes/coming-routes";
+import { SweepsRoute } from "./routes/coming-routes";
+import { LazyPage, pageLoader } from "./routes/lazy-page";
 import { NotFoundRoute } from "./routes/not-found-route";
 
 // The chart pages load uPlot with them, keeping the first load of the lists small.
-const RunPage = lazy(() =>
-  import("../features/run/components/run-page").then((m) => ({ default: m.RunPage })),
+const runPage = pageLoader(
+  () => import("../features/run/components/run-page").then((m) => m.RunPage),
+  "run",
 );
-const ComparePage = lazy(() =>
-  import("../features/compare/components/compare-page").then((m) => ({ default: m.ComparePage })),
+const sweepPage = pageLoader(
+  () => import("../features/sweeps/components/sweep-page").then((m) => m.SweepPage),
+  "sweep",
+);
+const comparePage = pageLoader(
+  () => import("../features/compare/components/compare-page").then((m) => m.ComparePage),
+  "comparison",
 );
 
 function segment(pathname: string, prefix: string): string | undefined {
@@ -22,7 +33,7 @@ function segment(pathname: string, prefix: string): string | undefined {
 
 /** The page addresses of INTERFACE.md "Server"; the server falls back to index.html for them. */
 export function AppRoutes() {
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   useEffect(() => {
     document.title = pathname === "/" ? "Lockstep" : `${pathname.split("/")[1]} · Lockstep`;
   }, [pathname]);
@@ -33,29 +44,19 @@ export function AppRoutes() {
   if (experimentId !== undefined)
     return <RunsPage key={experimentId} experimentId={experimentId} />;
   const runId = segment(pathname, "/runs/");
-  if (runId !== undefined) {
-    return (
-      <Suspense fallback={<Loading what="run" />}>
-        <RunPage key={runId} runId={runId} />
-      </Suspense>
-    );
-  }
-  if (pathname === "/compare") {
-    return (
-      <Suspense fallback={<Loading what="comparison" />}>
-        <ComparePage />
-      </Suspense>
-    );
-  }
-  if (pathname === "/datasets" || pathname.startsWith("/datasets/")) {
-    return <DatasetsRoute name={segment(pathname, "/datasets/")} />;
-  }
-  if (pathname === "/models" || pathname.startsWith("/models/")) {
-    return <ModelsRoute name={segment(pathname, "/models/")} />;
-  }
-  if (pathname === "/lineage") return <LineageRoute />;
-  if (pathname === "/sweeps" || pathname.startsWith("/sweeps/")) {
-    return <SweepsRoute id={segment(pathname, "/sweeps/")} />;
-  }
+  if (runId !== undefined)
+    return <LazyPage key={`run:${runId}`} loader={runPage} props={{ runId }} />;
+  if (pathname === "/compare") return <LazyPage loader={comparePage} props={{}} />;
+  if (pathname === "/datasets" || pathname === "/datasets/") return <DatasetsList />;
+  const dataset = segment(pathname, "/datasets/");
+  if (dataset !== undefined) return <DatasetPage key={dataset} name={dataset} />;
+  if (pathname === "/models" || pathname === "/models/") return <ModelsList />;
+  const model = segment(pathname, "/models/");
+  if (model !== undefined) return <ModelPage key={model} name={model} />;
+  if (pathname === "/lineage") return <LineagePage key={search.get("ref") ?? ""} />;
+  const sweepId = segment(pathname, "/sweeps/");
+  if (sweepId !== undefined)
+    return <LazyPage key={`sweep:${sweepId}`} loader={sweepPage} props={{ id: sweepId }} />;
+  if (pathname === "/sweeps" || pathname.startsWith("/sweeps/")) return <SweepsRoute />;
   return <NotFoundRoute />;
 }

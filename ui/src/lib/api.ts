@@ -24,19 +24,63 @@ async function failure(res: Response): Promise<ApiError> {
   }
 }
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, init);
+async function request<T>(
+  path: string,
+  init: RequestInit = {},
+  started?: Promise<Response>,
+): Promise<T> {
+  const res = await (started ?? fetch(`/api/v1${path}`, init));
   if (!res.ok) throw await failure(res);
   return (await res.json()) as T;
 }
 
+/** Requests index.html started before any of this code ran, by API path. */
+function takeFromPage(path: string): Promise<Response> | undefined {
+  const page = (window as { __lockstepEarly?: Record<string, Promise<Response>> }).__lockstepEarly;
+  const started = page?.[path];
+  if (page && started) delete page[path];
+  return started;
+}
+
+/** GETs started before the page that needs them has loaded, by path; each is taken once. */
+const early = new Map<string, { at: number; response: Promise<unknown> }>();
+const EARLY_TTL_MS = 10_000;
+
+/**
+ * Starts a GET now so the page's own `apiGet` of the same path, made once its
+ * code has loaded, gets the response already on its way. Returns it too.
+ */
+export function prefetch<T>(path: string): Promise<T> {
+  const found = early.get(path);
+  if (found) return found.response as Promise<T>;
+  const response = request<T>(path, {}, takeFromPage(path));
+  // A prefetch nobody takes must not surface as an unhandled rejection.
+  response.catch(() => {});
+  early.set(path, { at: Date.now(), response });
+  return response;
+}
+
 export function apiGet<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const found = early.get(path);
+  if (found) {
+    early.delete(path);
+    if (Date.now() - found.at < EARLY_TTL_MS) return found.response as Promise<T>;
+  }
   return request<T>(path, signal ? { signal } : {});
 }
 
 export function apiPost<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
   return request<T>(path, {
     method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+export function apiPut<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return request<T>(path, {
+    method: "PUT",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
     ...(signal ? { signal } : {}),

@@ -40,3 +40,10 @@ export function formatBytes(n: number | undefined): string {
   }
   return `${v.toFixed(1)} ${units[i]}`;
 }
+
+/** `2026-03-01 12:00:05 UTC`: dataset times are compared with a UTC picker. */
+export function formatUtc(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}

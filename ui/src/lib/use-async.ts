@@ -30,6 +30,7 @@ export function useAsync<T>(
       },
     );
     return () => controller.abort();
+    // biome-ignore lint/correctness/useExhaustiveDependencies: callers name the fetcher's inputs in `deps`
   }, deps);
   return state;
 }

@@ -19,6 +19,7 @@ export function DiffView({ text, maxLines = 2000 }: { text: string; maxLines?: n
                       ? "file"
                       : "ctx";
           return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines keep their position; the index is their identity
             <span key={i} className={`diff-${kind}`}>
               {line}
               {"\n"}

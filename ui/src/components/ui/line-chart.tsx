@@ -52,7 +52,9 @@ function smooth(values: number[], weight: number): number[] {
   return out;
 }
 
-function toAligned(props: LineChartProps): uPlot.AlignedData {
+function toAligned(
+  props: Pick<LineChartProps, "series" | "xMode" | "logY" | "smoothing">,
+): uPlot.AlignedData {
   const tables = props.series.map((s) => {
     const ys = smooth(s.y, props.smoothing ?? 0).map((v) =>
       Number.isFinite(v) && (!props.logY || v > 0) ? v : null,
@@ -66,26 +68,27 @@ function toAligned(props: LineChartProps): uPlot.AlignedData {
 
 /** One uPlot canvas; several series share the x axis (runs overlaid, or keys). */
 export function LineChart(props: LineChartProps) {
+  const { series, xMode, logY, smoothing, height } = props;
   const box = useRef<HTMLDivElement>(null);
-  const points = props.series.reduce((n, s) => n + s.x.length, 0);
+  const points = series.reduce((n, s) => n + s.x.length, 0);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     el.dataset.drawn = "false";
     const opts: uPlot.Options = {
       width: Math.max(el.clientWidth, 300),
-      height: props.height ?? 240,
+      height: height ?? 240,
       scales: {
-        x: { time: props.xMode === "time" },
-        y: props.logY ? { distr: 3 } : {},
+        x: { time: xMode === "time" },
+        y: logY ? { distr: 3 } : {},
       },
       axes: [
         { stroke: "#1f2937", grid: { stroke: "#e5e7eb" } },
         { stroke: "#1f2937", grid: { stroke: "#e5e7eb" }, size: 60 },
       ],
       series: [
-        { label: props.xMode === "time" ? "time" : "step" },
-        ...props.series.map((s, i) => ({
+        { label: xMode === "time" ? "time" : "step" },
+        ...series.map((s, i) => ({
           label: s.label,
           stroke: s.color ?? (SERIES_COLORS[i % SERIES_COLORS.length] as string),
           width: 1.5,
@@ -102,7 +105,7 @@ export function LineChart(props: LineChartProps) {
         ],
       },
     };
-    const plot = new uPlot(opts, toAligned(props), el);
+    const plot = new uPlot(opts, toAligned({ series, xMode, logY, smoothing }), el);
     const resize = new ResizeObserver(() => {
       const width = Math.max(el.clientWidth, 300);
       if (width !== plot.width) plot.setSize({ width, height: plot.height });
@@ -112,7 +115,7 @@ export function LineChart(props: LineChartProps) {
       resize.disconnect();
       plot.destroy();
     };
-  }, [props.series, props.xMode, props.logY, props.smoothing, props.height]);
+  }, [series, xMode, logY, smoothing, height]);
   return (
     <figure className="chart">
       <figcaption>{props.title}</figcaption>

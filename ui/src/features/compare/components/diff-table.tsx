@@ -27,6 +27,7 @@ export function DiffTable(props: {
           <tr>
             <th scope="col">{props.label}</th>
             {props.runNames.map((name, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions; the index is their identity
               <th scope="col" key={i}>
                 {name}
               </th>
@@ -43,6 +44,7 @@ export function DiffTable(props: {
                   {diff ? <span className="diff-mark"> ≠ differs</span> : null}
                 </th>
                 {row.values.map((v, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions; the index is their identity
                   <td key={i}>{v === "" ? <span className="muted">—</span> : v}</td>
                 ))}
               </tr>

@@ -19,10 +19,13 @@ export function OverlayCharts({ runs }: { runs: Run[] }) {
     [runs],
   );
   const keysParam = query.get("keys");
-  const chosen =
-    keysParam !== null
-      ? keysParam.split(",").filter((k) => allKeys.includes(k))
-      : allKeys.slice(0, 4);
+  const chosen = useMemo(
+    () =>
+      keysParam !== null
+        ? keysParam.split(",").filter((k) => allKeys.includes(k))
+        : allKeys.slice(0, 4),
+    [keysParam, allKeys],
+  );
   const runIds = runs.map((r) => r.id);
   const histories = useMetricHistories(runIds, chosen);
   const charts = useMemo(
@@ -43,7 +46,7 @@ export function OverlayCharts({ runs }: { runs: Run[] }) {
           ];
         }),
       })),
-    [histories.data, runs, keysParam, allKeys, settings.xMode],
+    [histories.data, runs, chosen, settings.xMode],
   );
   const toggle = (key: string) => {
     const next = chosen.includes(key) ? chosen.filter((k) => k !== key) : [...chosen, key];

@@ -44,6 +44,7 @@ function TextPreview({ runId, path }: { runId: string; path: string }) {
           <thead>
             <tr>
               {(head ?? []).map((cell, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions; the index is their identity
                 <th key={i} scope="col">
                   {cell}
                 </th>
@@ -52,8 +53,10 @@ function TextPreview({ runId, path }: { runId: string; path: string }) {
           </thead>
           <tbody>
             {body.map((row, r) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rows of a file keep their position; the index is their identity
               <tr key={r}>
                 {row.map((cell, c) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions; the index is their identity
                   <td key={c}>{cell}</td>
                 ))}
               </tr>

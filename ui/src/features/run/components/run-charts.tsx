@@ -8,19 +8,14 @@ import { ErrorBox, Loading } from "../../../components/ui/error-box";
 import { LineChart } from "../../../components/ui/line-chart";
 import { metricNumber } from "../../../lib/api";
 import { useQueryState } from "../../../lib/router";
-import { useMetricHistories } from "../api/get-metric-history";
-
-const DEFAULT_KEYS = 4;
+import { chartKeys, useMetricHistories } from "../api/get-metric-history";
 
 /** One chart per chosen key (keys rarely share a scale); the choice lives in the URL. */
 export function RunCharts(props: { runId: string; keys: string[]; version: number }) {
   const [query, setQuery] = useQueryState();
   const settings = readChartSettings(query);
   const keysParam = query.get("keys");
-  const chosen =
-    keysParam !== null
-      ? keysParam.split(",").filter((k) => props.keys.includes(k))
-      : props.keys.slice(0, DEFAULT_KEYS);
+  const chosen = chartKeys(props.keys, keysParam);
   const histories = useMetricHistories(props.runId, chosen, props.version);
   const series = useMemo(
     () =>

@@ -6,6 +6,7 @@ import type { Run } from "../../../lib/api";
 import { formatDuration, formatMetric, formatTime } from "../../../lib/format";
 import { Link } from "../../../lib/router";
 import { useChildren } from "../api/get-children";
+import { sortMetricKeys } from "../api/get-metric-history";
 import { useRun } from "../api/get-run";
 import { useRunEvents } from "../api/use-run-events";
 import { ArtifactsBrowser } from "./artifacts-browser";
@@ -48,7 +49,7 @@ function RunBody({ run }: { run: Run }) {
   const now = useNow(status === "RUNNING");
   const latest = { ...run.metrics };
   for (const m of live?.metrics ?? []) latest[m.key] = m.value;
-  const keys = Object.keys(latest).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  const keys = sortMetricKeys(Object.keys(latest));
   // Charts refetch when a live update brings new latest values.
   const version = live ? JSON.stringify(live.metrics).length + (live.endTime ?? 0) : 0;
   const userTags = Object.entries(run.tags).filter(([k]) => !k.startsWith("mlflow."));
@@ -84,6 +85,16 @@ function RunBody({ run }: { run: Run }) {
         <dt>Run id</dt>
         <dd>
           <code>{run.id}</code>
+        </dd>
+        <dt>Lineage</dt>
+        <dd>
+          <Link href={`/lineage?ref=${run.id}`}>graph of this run</Link>
+          {run.kind === "sweep" ? (
+            <>
+              {" · "}
+              <Link href={`/sweeps/${run.id}`}>sweep page</Link>
+            </>
+          ) : null}
         </dd>
       </dl>
       <div className="two-col">

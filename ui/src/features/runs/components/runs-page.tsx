@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { ErrorBox, Loading } from "../../../components/ui/error-box";
 import { ApiError } from "../../../lib/api";
 import { Link, navigate, useQueryState } from "../../../lib/router";
@@ -64,20 +64,24 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
     const nextDir = sort?.column === id && direction === "DESC" ? "asc" : "desc";
     setQuery({ sort: id, dir: nextDir });
   };
-  const toggleSelect = (id: string) => {
-    const next = new Set(selected);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    setQuery({ sel: [...next].join(",") });
-  };
-  const toggleExpand = (id: string) => {
+  // Stable handlers keep the table's column definitions from being rebuilt every render.
+  const toggleSelect = useCallback(
+    (id: string) => {
+      const next = new Set(selected);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      setQuery({ sel: [...next].join(",") });
+    },
+    [selected, setQuery],
+  );
+  const toggleExpand = useCallback((id: string) => {
     setExpanded((prev) => {
       const next = new Set(prev);
       if (next.has(id)) next.delete(id);
       else next.add(id);
       return next;
     });
-  };
+  }, []);
   const canCompare = selected.size >= 2 && selected.size <= MAX_COMPARE;
 
   return (

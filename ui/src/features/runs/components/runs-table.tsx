@@ -34,7 +34,7 @@ function ariaSort(sort: SortState | undefined, id: string) {
 
 /** Only the rows in view exist in the DOM, so 10,000 runs scroll as smoothly as 10. */
 export function RunsTable(props: RunsTableProps) {
-  const { rows, sort, selected } = props;
+  const { rows, sort, selected, onToggleSelect, onToggleExpand } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const columnDefs = useMemo<ColumnDef<TreeRow>[]>(
     () => [
@@ -47,7 +47,7 @@ export function RunsTable(props: RunsTableProps) {
             tabIndex={-1}
             aria-label={`select ${row.original.run.name}`}
             checked={selected.has(row.original.run.id)}
-            onChange={() => props.onToggleSelect(row.original.run.id)}
+            onChange={() => onToggleSelect(row.original.run.id)}
           />
         ),
       },
@@ -64,7 +64,7 @@ export function RunsTable(props: RunsTableProps) {
                   className="fold"
                   tabIndex={-1}
                   aria-label={`${expanded ? "fold" : "unfold"} ${childCount} child runs`}
-                  onClick={() => props.onToggleExpand(run.id)}
+                  onClick={() => onToggleExpand(run.id)}
                 >
                   {expanded ? "▾" : "▸"}
                 </button>
@@ -90,7 +90,7 @@ export function RunsTable(props: RunsTableProps) {
           ),
       })),
     ],
-    [props.columns, selected],
+    [props.columns, selected, onToggleSelect, onToggleExpand],
   );
   const table = useReactTable({
     data: rows,
