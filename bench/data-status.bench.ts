@@ -14,7 +14,7 @@ const PER_DIR = 100;
 const RUNS = 7;
 const dir = mkdtempSync(join(tmpdir(), "lockstep-status-bench-"));
 const root = join(dir, "data");
-const cache = join(dir, "stat-cache.json");
+const cache = join(dir, "stat-cache.bin");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -54,6 +54,30 @@ export interface BlobStore {
   list(): AsyncIterable<string>;
   /** Re-hashes the stored bytes. */
   verify(digest: string): Promise<"ok" | "missing" | "corrupt">;
+  /**
+   * The stored bytes as they are, NOT re-hashed: only for senders whose
+   * receiver verifies every blob against its digest (pack downloads).
+   */
+  getUnverified(digest: string): Promise<Uint8Array | undefined>;
+  /** Many puts made durable together; see BlobBatch. */
+  batch(): BlobBatch;
+}
+
+/**
+ * A group of puts that becomes visible on `commit`, with one durability
+ * barrier for the group instead of an fsync per blob. Each blob is still
+ * atomic (whole or absent); until `commit`, none is visible, and after
+ * `abort` (or a failed commit before its renames) none was stored.
+ */
+export interface BlobBatch {
+  /**
+   * Checks that `bytes` hash to `digest` (`BadRequestError` if not) and
+   * stages them; resolves once there is room for more (writes overlap).
+   */
+  add(digest: string, bytes: Uint8Array): Promise<void>;
+  /** Which added blobs were written and which the store already held. */
+  commit(): Promise<{ stored: string[]; present: string[] }>;
+  abort(): Promise<void>;
 }
 
 /**

@@ -4,7 +4,9 @@ import type { SeedCapture } from "../capture/capture-types.js";
 import type { SeededGenerator } from "../capture/seeds.js";
 import { KEY_PATTERN, LIMITS } from "../domain/limits.js";
 import type { StoredArtifact } from "./api-client.js";
+import type { DatasetVersionInfo } from "./api-datasets.js";
 import { logArtifact } from "./artifact-upload.js";
+import { type LogDatasetOutputOptions, logDatasetOutput } from "./data/log-dataset-output.js";
 import { LockstepApiError } from "./lockstep-api-error.js";
 import type { MetricBlock } from "./metric-block.js";
 import type { FlushResult } from "./outbox.js";
@@ -197,6 +199,19 @@ export class RunHandle {
    */
   async useDataset(name: string, options: UseDatasetOptions = {}): Promise<string> {
     return useDataset(this.owner.api, this.id, name, options);
+  }
+
+  /**
+   * Adds a file or folder this run produced as a version of a dataset and
+   * records it as an output of the run (context `output` unless told otherwise).
+   * @example const v = await run.logDatasetOutput("features", "./out/features");
+   */
+  async logDatasetOutput(
+    name: string,
+    path: string,
+    options: LogDatasetOutputOptions = {},
+  ): Promise<DatasetVersionInfo> {
+    return logDatasetOutput(this.owner.api, this.id, name, path, options);
   }
 
   /** Starts a run nested under this one, in the same experiment. */

@@ -1,11 +1,27 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { BlobSource, BlobStore, StoredBlob } from "../blobs/blob-store.js";
 import { isDigest, parseDigest } from "../blobs/digest.js";
-import { BadRequestError, NotFoundError } from "../domain/errors.js";
+import { decodePack, PACK_END, PACK_MAGIC, packFrameHeader } from "../blobs/pack/pack-codec.js";
+import { BadRequestError, NotFoundError, PayloadTooLargeError } from "../domain/errors.js";
 import { mapLimit } from "./map-limit.js";
 import type { RecentBlobs } from "./recent-blobs.js";
 
 export const MISSING_QUERY_MAX = 10_000;
+/** Limits of one uploaded pack: staged bytes sit in temp files until it is complete. */
+export const PACK_LIMITS = { maxBlobs: 10_000, maxBlobBytes: 16 * 1024 * 1024 };
+export const PACK_MAX_BYTES = 256 * 1024 * 1024;
+/** Digests per download pack. */
+export const UNPACK_MAX = 10_000;
+/** Blob reads ahead of the one being sent. */
+const READ_AHEAD = 8;
+
+export interface PackUploadResult {
+  /** Blobs written by this pack. */
+  stored: number;
+  /** Blobs the server already held. */
+  present: number;
+  bytes: number;
+}
 
 /** Content-addressed chunks as clients see them: ask what is missing, upload, download. */
 export class BlobService {
@@ -39,6 +55,75 @@ export class BlobService {
     const stored = await this.deps.blobs.put(source, { expectedDigest: digest });
     this.deps.recent.touch(stored.digest, this.deps.now());
     return stored;
+  }
+
+  /**
+   * Stores every blob of a pack, each checked against its digest as it
+   * arrives. All or nothing: a malformed pack, a mismatch or a cut stream
+   * stores none of its blobs.
+   */
+  async putPack(source: AsyncIterable<Uint8Array>): Promise<PackUploadResult> {
+    const batch = this.deps.blobs.batch();
+    const result: PackUploadResult = { stored: 0, present: 0, bytes: 0 };
+    try {
+      for await (const { digest, bytes } of decodePack(source, PACK_LIMITS)) {
+        result.bytes += bytes.byteLength;
+        if (result.bytes > PACK_MAX_BYTES) {
+          throw new PayloadTooLargeError(`A pack holds at most ${PACK_MAX_BYTES} bytes`);
+        }
+        await batch.add(digest, bytes);
+      }
+    } catch (error) {
+      await batch.abort();
+      throw error;
+    }
+    // Counted once each, however often a pack repeats a blob.
+    const { stored, present } = await batch.commit();
+    result.stored = stored.length;
+    result.present = present.length;
+    const now = this.deps.now();
+    for (const digest of [...stored, ...present]) this.deps.recent.touch(digest, now);
+    return result;
+  }
+
+  /**
+   * The blobs as one pack stream, in the order asked. Every blob must exist
+   * (404 naming the first that does not). Bytes go out as stored, not
+   * re-hashed: the receiver verifies each against its digest, which is the
+   * check that matters and halves the work.
+   */
+  async openPack(digests: string[]): Promise<Readable> {
+    const bad = digests.findIndex((d) => !isDigest(d));
+    if (bad >= 0) {
+      const problem = invalidDigestMessage(digests[bad] ?? "");
+      throw new BadRequestError(problem, {
+        issues: [{ path: `digests.${bad}`, message: problem }],
+      });
+    }
+    const present = await mapLimit(digests, 32, (d) => this.deps.blobs.has(d));
+    const absent = digests.find((_, i) => !present[i]);
+    if (absent !== undefined) throw new NotFoundError(`blob ${absent} not found`);
+    const blobs = this.deps.blobs;
+    async function* frames(): AsyncGenerator<Uint8Array> {
+      yield PACK_MAGIC;
+      const reads: Promise<Uint8Array | undefined>[] = [];
+      let next = 0;
+      for (let k = 0; k < digests.length; k++) {
+        while (next < digests.length && reads.length < READ_AHEAD) {
+          const read = blobs.getUnverified(digests[next++] as string);
+          read.catch(() => undefined);
+          reads.push(read);
+        }
+        const digest = digests[k] as string;
+        const bytes = await (reads.shift() as Promise<Uint8Array | undefined>);
+        // Deleted since the check (gc): cutting the stream tells the client.
+        if (!bytes) throw new NotFoundError(`blob ${digest} not found`);
+        yield packFrameHeader(digest, bytes.byteLength);
+        yield bytes;
+      }
+      yield PACK_END;
+    }
+    return Readable.from(frames(), { objectMode: false });
   }
 
   async open(digest: string): Promise<{ size: number; stream: Readable }> {

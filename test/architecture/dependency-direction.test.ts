@@ -10,8 +10,11 @@ function layerOf(file: string): string {
   const rel = relative(SRC, file).split("\\").join("/");
   // The port: the interfaces in src/store/ itself (adapters live in sub-folders).
   if (/^store\/[^/]+-store\.ts$/.test(rel) && rel !== "store/open-store.ts") return "store-port";
-  // Pure content-addressing logic (digests, chunking, manifests) any layer may use.
-  if (/^blobs\/(blob-store|digest)\.ts$/.test(rel) || /^blobs\/(chunking|manifest)\//.test(rel)) {
+  // Pure content-addressing logic (digests, chunking, manifests, pack format) any layer may use.
+  if (
+    /^blobs\/(blob-store|digest)\.ts$/.test(rel) ||
+    /^blobs\/(chunking|manifest|pack)\//.test(rel)
+  ) {
     return "blob-port";
   }
   if (rel.startsWith("store/")) return "store-adapter";

@@ -75,6 +75,88 @@ describe("dataset SDK", { timeout: 180_000 }, () => {
     );
   });
 
+  it("checkout downloads each distinct chunk once and reuses what is already here", async () => {
+    const random = randomBytesFrom(31, 500_000);
+    const source = join(scratch, "reuse-src");
+    writeTree(source, {
+      // Zeros cut at the maximum size: one chunk repeated within the file.
+      "zeros.bin": { bytes: new Uint8Array(3 * 1024 * 1024) },
+      "a/copy.bin": { bytes: random },
+      "b/copy.bin": { bytes: random, mode: 0o755 },
+      "mix.bin": { bytes: Buffer.concat([randomBytesFrom(32, 300_000), new Uint8Array(700_000)]) },
+      "empty.txt": { bytes: new Uint8Array(0) },
+    });
+    const added = await addDatasetVersion(api.http, "reuse", source);
+    const manifest = await getDatasetManifest(api.http, "reuse", added.version.digest);
+    const distinct = new Set(manifest.files.flatMap((f) => f.chunks.map((c) => c.digest)));
+    const zeros = manifest.files.find((f) => f.path === "zeros.bin");
+    expect(new Set(zeros?.chunks.map((c) => c.digest)).size).toBeLessThan(
+      zeros?.chunks.length ?? 0,
+    );
+
+    const first = join(scratch, "reuse-out-1");
+    const fresh = await checkoutManifest(api.http, manifest, first);
+    expect(readTree(first)).toEqual(readTree(source));
+    expect(fresh).toMatchObject({ files: 5, unchanged: 0, downloadedChunks: distinct.size });
+
+    // A second checkout beside a changed copy downloads only what that copy no longer has.
+    writeTree(first, { "a/copy.bin": { bytes: randomBytesFrom(33, 500_000) } });
+    const second = join(scratch, "reuse-out-2");
+    const reused = await checkoutManifest(api.http, manifest, second, { localSources: [first] });
+    expect(readTree(second)).toEqual(readTree(source));
+    expect(reused.downloadedChunks).toBe(0);
+    writeTree(first, { "b/copy.bin": { bytes: randomBytesFrom(34, 500_000), mode: 0o755 } });
+    const third = join(scratch, "reuse-out-3");
+    const partly = await checkoutManifest(api.http, manifest, third, { localSources: [first] });
+    expect(readTree(third)).toEqual(readTree(source));
+    const copyChunks = new Set(
+      manifest.files.find((f) => f.path === "a/copy.bin")?.chunks.map((c) => c.digest),
+    );
+    expect(partly.downloadedChunks).toBe(copyChunks.size);
+
+    // Into a folder that already holds the version: nothing to write.
+    const again = await checkoutManifest(api.http, manifest, third);
+    expect(again).toMatchObject({ unchanged: 5, downloadedChunks: 0 });
+  });
+
+  it("run.logDatasetOutput adds the folder as a version and records it as an output", async () => {
+    const produced = join(scratch, "produced");
+    writeTree(produced, { "features.csv": { bytes: Buffer.from("a,b\n1,2\n") } });
+    const ls = new Lockstep({ trackingUri: server.url, spoolDir: join(scratch, "spool-out") });
+    try {
+      const run = await ls.startRun({ experiment: "data", capture: false });
+      const version = await run.logDatasetOutput("features", produced);
+      expect(version).toMatchObject({ name: "features", version: "v1", files: 1 });
+      expect(version.message).toBe(`output of run ${run.id}`);
+      // The same content again makes no new version and is recorded once more as made by this run.
+      const same = await run.logDatasetOutput("features", produced, { context: "cleaned" });
+      expect(same.digest).toBe(version.digest);
+      await run.end();
+      const recorded = await api.getRun(run.id);
+      const io = { kind: "dataset", name: "features", version: "v1", digest: version.digest };
+      expect(recorded.outputs).toHaveLength(2);
+      expect(recorded.outputs).toEqual(
+        expect.arrayContaining([
+          { ...io, context: "output" },
+          { ...io, context: "cleaned" },
+        ]),
+      );
+      expect(recorded.inputs).toEqual([]);
+      const out = join(scratch, "produced-out");
+      const manifest = await getDatasetManifest(api.http, "features", version.digest);
+      await checkoutManifest(api.http, manifest, out);
+      expect(readTree(out)).toEqual(readTree(produced));
+
+      const ended = await ls.startRun({ experiment: "data", capture: false });
+      await expect(ended.logDatasetOutput("features", join(scratch, "nope"))).rejects.toThrow(
+        /No such file or folder/,
+      );
+      await ended.end();
+    } finally {
+      await ls.close();
+    }
+  });
+
   it("run.useDataset resolves as-of, caches the files and records the input", async () => {
     const source = join(scratch, "use-src");
     writeTree(source, { "x.bin": { bytes: randomBytesFrom(9, 300_000) } });

@@ -61,6 +61,8 @@ describe("health, OpenAPI and unknown routes", () => {
         "GET /api/v1/blobs/{digest}",
         "PUT /api/v1/blobs/{digest}",
         "POST /api/v1/blobs/missing",
+        "POST /api/v1/blobs/pack",
+        "POST /api/v1/blobs/unpack",
         "GET /api/v1/datasets",
         "GET /api/v1/datasets/resolve",
         "GET /api/v1/datasets/{name}/versions",

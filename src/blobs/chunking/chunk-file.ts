@@ -29,6 +29,8 @@ export interface ChunkFileOptions {
   segmentSize?: number;
   /** Called with the bytes chunked so far, in order. */
   onProgress?: (bytesDone: number) => void;
+  /** Called with each run of chunks as soon as it is final, in order (to start uploads early). */
+  onChunks?: (chunks: FileChunk[]) => void;
 }
 
 const cutter = makeWasmCutter(CUT_MODULE_BYTES, findCut);
@@ -55,7 +57,7 @@ const SMALL_FILE = 1024 * 1024;
  * chunking the whole file in one pass.
  */
 export async function chunkFile(path: string, options: ChunkFileOptions): Promise<FileChunk[]> {
-  const { size, pool, onProgress } = options;
+  const { size, pool, onProgress, onChunks } = options;
   const config = resolveChunkerParams(options.params ?? DEFAULT_CHUNKER_PARAMS);
   if (size === 0) return [];
   const segment = Math.max(options.segmentSize ?? 64 * 1024 * 1024, 4 * config.max);
@@ -65,7 +67,9 @@ export async function chunkFile(path: string, options: ChunkFileOptions): Promis
       MAIN_THREAD_DEPS,
     );
     onProgress?.(size);
-    return toChunks(0, [whole]);
+    const chunks = toChunks(0, [whole]);
+    onChunks?.(chunks);
+    return chunks;
   }
   const jobs: Promise<RangeResult>[] = [];
   for (let start = 0; start < size; start += segment) {
@@ -75,8 +79,14 @@ export async function chunkFile(path: string, options: ChunkFileOptions): Promis
   }
   // Reject every job's promise at once if one fails, without unhandled rejections.
   for (const job of jobs) job.catch(() => undefined);
-  const parts: RangeResult[] = [];
+  const chunks: FileChunk[] = [];
   let last = 0;
+  /** Appends a run that starts at `last`, the end of the chain so far. */
+  const take = (part: RangeResult) => {
+    const fresh = toChunks(last, [part]);
+    for (const c of fresh) chunks.push(c);
+    if (fresh.length > 0) onChunks?.(fresh);
+  };
   for (let k = 0; k < jobs.length; k++) {
     const chain = await (jobs[k] as Promise<RangeResult>);
     let from = 0;
@@ -89,7 +99,7 @@ export async function chunkFile(path: string, options: ChunkFileOptions): Promis
           { path, start: last, end, fileSize: size, config, stopAt },
           MAIN_THREAD_DEPS,
         );
-        parts.push(gap);
+        take(gap);
         last = gap.cuts[gap.cuts.length - 1] ?? last;
         at = chain.cuts.indexOf(last);
         // No common cut: the gap already covers this whole segment.
@@ -101,12 +111,12 @@ export async function chunkFile(path: string, options: ChunkFileOptions): Promis
       cuts: chain.cuts.subarray(from),
       digests: chain.digests.subarray(from * 32),
     };
-    parts.push(taken);
+    take(taken);
     last = taken.cuts[taken.cuts.length - 1] ?? last;
     onProgress?.(last);
     if (last >= size) break;
   }
-  return toChunks(0, parts);
+  return chunks;
 }
 
 function toChunks(start: number, parts: RangeResult[]): FileChunk[] {

@@ -152,4 +152,46 @@ describe("FsBlobStore on disk", () => {
     const reopened = await FsBlobStore.open(root);
     expect(Buffer.from((await reopened.getBytes(digest)) ?? []).toString()).toBe("persisted");
   });
+
+  it("makes a batch visible only on commit, as read-only blobs, skipping those it holds", async () => {
+    const held = await store.put(Buffer.from("already here"));
+    const fresh = Array.from({ length: 40 }, (_, i) => Buffer.from(`blob ${i} `.repeat(i + 1)));
+    const batch = store.batch();
+    for (const bytes of fresh) await batch.add(sha256(bytes), bytes);
+    await batch.add(held.digest, Buffer.from("already here"));
+    await batch.add(sha256(fresh[0] as Buffer), fresh[0] as Buffer);
+    expect(await store.has(sha256(fresh[3] as Buffer))).toBe(false);
+    const { stored, present } = await batch.commit();
+    expect(stored.sort()).toEqual(fresh.map((b) => sha256(b)).sort());
+    expect(present).toEqual([held.digest]);
+    for (const bytes of fresh) {
+      expect(Buffer.from((await store.getBytes(sha256(bytes))) ?? []).equals(bytes)).toBe(true);
+      expect((await stat(store.pathOf(sha256(bytes)))).mode & 0o777).toBe(0o444);
+    }
+    expect(await tempFiles()).toEqual([]);
+    await expect(batch.add(held.digest, Buffer.from("late"))).rejects.toThrow(/already committed/);
+  });
+
+  it("stores nothing of an aborted batch and refuses bytes that do not match", async () => {
+    const batch = store.batch();
+    const kept = Buffer.from("staged then dropped");
+    await batch.add(sha256(kept), kept);
+    await expect(batch.add(sha256(Buffer.from("x")), Buffer.from("y"))).rejects.toThrow(
+      `Content digest ${sha256(Buffer.from("y"))} does not match the expected ${sha256(Buffer.from("x"))}`,
+    );
+    await batch.abort();
+    expect(await store.has(sha256(kept))).toBe(false);
+    expect(await tempFiles()).toEqual([]);
+    expect(await listAll(store)).toEqual([]);
+  });
+
+  it("hands out stored bytes unverified only through getUnverified", async () => {
+    const { digest } = await store.put(Buffer.from("original"));
+    const path = store.pathOf(digest);
+    await chmod(path, 0o644);
+    await writeFile(path, "tampered");
+    expect(Buffer.from((await store.getUnverified(digest)) ?? []).toString()).toBe("tampered");
+    await expect(store.getBytes(digest)).rejects.toThrow(/corrupt/);
+    expect(await store.getUnverified(sha256(Buffer.from("absent")))).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from "node:fs";
 import {
   type FileHandle,
   mkdir,
@@ -15,6 +15,7 @@ import { dirname, join } from "node:path";
 import { pipeline, type Readable } from "node:stream";
 import { BadRequestError } from "../../domain/errors.js";
 import {
+  type BlobBatch,
   BlobCorruptError,
   type BlobSource,
   type BlobStore,
@@ -28,11 +29,14 @@ import {
   formatDigest,
   parseDigest,
 } from "../digest.js";
+import { FsBlobBatch } from "./fs-blob-batch.js";
 
 /** Temp files older than this are left over from a crash. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Small chunks are gathered into writes of this size to save system calls. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
+/** Blobs up to this size are read synchronously for pack downloads. */
+const SYNC_READ_MAX = 1024 * 1024;
 const HEX2 = /^[0-9a-f]{2}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -129,18 +133,54 @@ export class FsBlobStore implements BlobStore {
     return bytes;
   }
 
+  async getUnverified(digest: string): Promise<Uint8Array | undefined> {
+    let fd: number;
+    try {
+      fd = openSync(this.pathOf(digest), "r");
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      // A chunk-sized read is quicker done here than handed to the thread
+      // pool and back (about 3x for 64 KiB); larger blobs do not block the loop.
+      if (size > SYNC_READ_MAX) return await readFile(this.pathOf(digest));
+      const bytes = Buffer.allocUnsafe(size);
+      let at = 0;
+      while (at < size) {
+        const n = readSync(fd, bytes, at, size - at, at);
+        if (n === 0) break;
+        at += n;
+      }
+      return at === size ? bytes : bytes.subarray(0, at);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  batch(): BlobBatch {
+    return new FsBlobBatch({
+      blobDir: this.blobDir,
+      tempDir: this.tempDir,
+      pathOf: (digest) => this.pathOf(digest),
+      stat: (digest) => this.stat(digest),
+    });
+  }
+
   async has(digest: string): Promise<boolean> {
     return (await this.stat(digest)) !== undefined;
   }
 
   async stat(digest: string): Promise<{ size: number } | undefined> {
-    try {
-      const stats = await stat(this.pathOf(digest));
-      return { size: stats.size };
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    // Synchronous and without an exception for a missing blob: a pack or a
+    // missing-query asks about thousands, mostly absent, and an async stat's
+    // thread-pool hop and ENOENT error object each cost more than the call.
+    const stats = statSync(this.pathOf(digest), { throwIfNoEntry: false });
+    return stats ? { size: stats.size } : undefined;
   }
 
   async writtenAt(digest: string): Promise<number | undefined> {

@@ -1,6 +1,6 @@
 import { type Stats, statSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { chunkFile } from "../chunking/chunk-file.js";
+import { chunkFile, type FileChunk } from "../chunking/chunk-file.js";
 import { ChunkWorkerPool } from "../chunking/chunk-worker-pool.js";
 import { type ChunkerParams, DEFAULT_CHUNKER_PARAMS } from "../chunking/chunker-params.js";
 import { digestOf } from "../digest.js";
@@ -41,6 +41,8 @@ export interface BuildManifestOptions {
   onProgress?: (progress: BuildProgress) => void;
   /** A stat cache file to record the files' stats in, for a fast status later. */
   statCachePath?: string;
+  /** Each run of a file's chunks as soon as it is known, so uploads can start before the end. */
+  onChunks?: (absPath: string, chunks: FileChunk[]) => void;
 }
 
 const FILES_AT_ONCE = 4;
@@ -69,7 +71,7 @@ export async function buildManifest(
     while (next < files.length && !failed) {
       const index = next++;
       const file = files[index] as SourceFile;
-      const found = await chunkOne(file, params, pool, options.onProgress).catch((error) => {
+      const found = await chunkOne(file, params, pool, options).catch((error) => {
         failed = true;
         throw error;
       });
@@ -107,7 +109,7 @@ async function chunkOne(
   file: SourceFile,
   params: ChunkerParams,
   pool: ChunkWorkerPool | undefined,
-  onProgress: BuildManifestOptions["onProgress"],
+  { onProgress, onChunks }: BuildManifestOptions,
 ) {
   let found: Awaited<ReturnType<typeof chunkFile>>;
   try {
@@ -116,6 +118,7 @@ async function chunkOne(
       params,
       pool,
       onProgress: (bytesDone) => onProgress?.({ path: file.path, bytesDone, size: file.size }),
+      ...(onChunks ? { onChunks: (chunks: FileChunk[]) => onChunks(file.absPath, chunks) } : {}),
     });
   } catch (error) {
     throw (error as NodeJS.ErrnoException).code ? fsError(error, file.absPath) : error;

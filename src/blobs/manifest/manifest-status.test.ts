@@ -92,14 +92,12 @@ describe("statusAgainst", () => {
   it("trusts the stat cache instead of reading unchanged files", async () => {
     const { root, cache } = await folder();
     const { manifest } = await buildManifest(root, { statCachePath: cache });
-    // Tamper with what the cache says "same" hashed to: status believes it.
-    const data = JSON.parse(readFileSync(cache, "utf8"));
-    expect(data).toContain("same");
-    data[data.indexOf("same") + 1] = data[data.indexOf("same") + 1].replace(
-      / .*/,
-      ` sha256:${"0".repeat(64)}`,
-    );
-    writeFileSync(cache, JSON.stringify(data));
+    // Tamper with what the cache says "same" hashed to (its key follows its path): status believes it.
+    const bytes = readFileSync(cache);
+    const at = bytes.indexOf("\0same\0sha256:");
+    expect(at).toBeGreaterThan(0);
+    bytes.write("0".repeat(64), at + "\0same\0sha256:".length, "latin1");
+    writeFileSync(cache, bytes);
     const status = await statusAgainst(manifest, root, { statCachePath: cache });
     expect(status.modified.map((m) => m.path)).toEqual(["same"]);
     // Without the cache it reads the file and sees it is unchanged.
@@ -110,9 +108,9 @@ describe("statusAgainst", () => {
     const { root, cache } = await folder();
     writeFileSync(join(root, "same"), "fresh one");
     await buildManifest(root, { statCachePath: cache });
-    const data = JSON.parse(readFileSync(cache, "utf8"));
-    expect(data).not.toContain("same");
-    expect(data).toContain("edit");
+    const data = readFileSync(cache);
+    expect(data.includes("\0same\0")).toBe(false);
+    expect(data.includes("\0edit\0")).toBe(true);
   });
 
   it("ignores a damaged cache and fails on a missing folder", async () => {

@@ -2,8 +2,14 @@ import { chunkFile } from "../chunking/chunk-file.js";
 import type { ChunkWorkerPool } from "../chunking/chunk-worker-pool.js";
 import { fsError, listSourceFiles, type SourceFile } from "./list-source-files.js";
 import { comparePaths } from "./manifest-path.js";
-import type { Manifest } from "./manifest-types.js";
+import type { Manifest, ManifestFile } from "./manifest-types.js";
 import { contentKey, StatCache } from "./stat-cache.js";
+
+const DELETED = 1;
+const SAME = 2;
+const CONTENT_CHANGED = 3;
+/** Not settled by the stat cache: re-hashed. */
+const UNKNOWN = 4;
 
 export interface StatusOptions {
   /** Stat cache file (see StatCache); without one every file of the right size is re-hashed. */
@@ -46,24 +52,51 @@ export async function statusAgainst(
     sorted: false,
   });
   const cache = options.statCachePath ? StatCache.load(options.statCachePath, root) : undefined;
-  const onDisk = new Map<string, SourceFile>(files.map((f) => [f.path, f]));
+  const onDisk = new Map<string, SourceFile>();
+  for (const f of files) onDisk.set(f.path, f);
   const status: FolderStatus = { unchanged: [], modified: [], added: [], deleted: [] };
-  for (const recorded of manifest.files) {
+  // First a synchronous pass that settles every file the cache vouches for
+  // (the whole of a no-change status); only the rest are re-hashed.
+  const recordedFiles = manifest.files;
+  const verdict = new Uint8Array(recordedFiles.length);
+  const matched: (SourceFile | undefined)[] = new Array(recordedFiles.length);
+  let hits = 0;
+  for (let k = 0; k < recordedFiles.length; k++) {
+    const recorded = recordedFiles[k] as ManifestFile;
     const file = onDisk.get(recorded.path);
-    if (!file) {
-      status.deleted.push({ path: recorded.path, size: recorded.size });
+    if (file === undefined) {
+      verdict[k] = DELETED;
       continue;
     }
     onDisk.delete(recorded.path);
+    matched[k] = file;
+    if (file.size !== recorded.size) {
+      verdict[k] = CONTENT_CHANGED;
+      continue;
+    }
+    const known = cache?.lookup(file);
+    if (known === undefined) {
+      verdict[k] = UNKNOWN;
+      continue;
+    }
+    hits++;
+    verdict[k] = known === contentKey(recorded.chunks, manifest.chunker) ? SAME : CONTENT_CHANGED;
+  }
+  for (let k = 0; k < recordedFiles.length; k++) {
+    if (verdict[k] !== UNKNOWN) continue;
+    const recorded = recordedFiles[k] as ManifestFile;
+    const key = await rehash(matched[k] as SourceFile, manifest, cache, options.pool, statedAtMs);
+    verdict[k] = key === contentKey(recorded.chunks, manifest.chunker) ? SAME : CONTENT_CHANGED;
+  }
+  for (let k = 0; k < recordedFiles.length; k++) {
+    const recorded = recordedFiles[k] as ManifestFile;
+    const file = matched[k];
+    if (file === undefined) {
+      status.deleted.push({ path: recorded.path, size: recorded.size });
+      continue;
+    }
+    const contentChanged = verdict[k] === CONTENT_CHANGED;
     const modeChanged = file.mode !== recorded.mode;
-    const want = contentKey(recorded.chunks, manifest.chunker);
-    // The cache answers without an await: 10,000 of them cost more than the lookups.
-    const known = file.size === recorded.size ? cache?.lookup(file) : undefined;
-    const contentChanged =
-      file.size !== recorded.size ||
-      (known !== undefined
-        ? known !== want
-        : (await rehash(file, manifest, cache, options.pool, statedAtMs)) !== want);
     if (contentChanged || modeChanged) {
       status.modified.push({
         path: file.path,
@@ -77,7 +110,8 @@ export async function statusAgainst(
   const added = [...onDisk.values()].sort((a, b) => comparePaths(a.path, b.path));
   for (const file of added) status.added.push({ path: file.path, size: file.size });
   if (cache) {
-    cache.retainOnly(new Set(files.map((f) => f.path)));
+    // Every entry answered for a file still here: there is nothing to drop.
+    if (hits !== cache.size) cache.retainOnly(new Set(files.map((f) => f.path)));
     cache.save();
   }
   return status;

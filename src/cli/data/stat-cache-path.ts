@@ -12,5 +12,5 @@ export function statCachePathFor(source: string): string {
   const dir = join(defaultCacheDir(), "stat");
   mkdirSync(dir, { recursive: true });
   const key = createHash("sha256").update(resolve(source)).digest("hex").slice(0, 32);
-  return join(dir, `${key}.json`);
+  return join(dir, `${key}.bin`);
 }

@@ -5,7 +5,7 @@ import { datasetNameProblem } from "../../domain/dataset.js";
 import { createDatasetVersion, type DatasetVersionInfo, missingBlobs } from "../api-datasets.js";
 import type { HttpClient } from "../http-client.js";
 import { LockstepApiError } from "../lockstep-api-error.js";
-import { uploadChunks } from "./upload-chunks.js";
+import { ChunkUploader, uploadChunks } from "./upload-chunks.js";
 
 export interface AddProgress {
   phase: "hash" | "upload";
@@ -17,12 +17,12 @@ export interface AddDatasetOptions {
   message?: string;
   /** Recorded with the version; default is the absolute source path. */
   source?: string;
-  /** PUTs in flight at once. Default is 16. */
+  /** Packs (of a few MB) in flight at once. Default is 3. */
   concurrency?: number;
   /** A stat cache file to record the files' stats in, for a fast status later. */
   statCachePath?: string;
   onProgress?: (progress: AddProgress) => void;
-  /** Called once the chunks are known and the server was asked which it lacks. */
+  /** Called once all chunks are known and those the server lacked were uploaded. */
   onPlan?: (plan: {
     digest: string;
     chunks: number;
@@ -43,7 +43,8 @@ export interface AddDatasetResult {
 
 /**
  * Makes a new dataset version from a file or folder: chunks and hashes it,
- * uploads only the chunks the server lacks, then posts the manifest. The
+ * uploading the chunks the server lacks in packs as they are found, then
+ * posts the manifest. The
  * version becomes visible only in that last step, so an add stopped half-way
  * leaves no version, and the next add skips the chunks already uploaded.
  */
@@ -57,19 +58,49 @@ export async function addDatasetVersion(
   const problem = datasetNameProblem(name);
   if (problem) throw new Error(problem);
   const onProgress = hashProgress(options, path);
-  const built = await buildManifest(path, {
-    ...(onProgress ? { onProgress } : {}),
-    ...(options.statCachePath ? { statCachePath: options.statCachePath } : {}),
+  // Chunks go up while later ones are still being found: hashing and upload overlap.
+  const uploading = { bytes: 0, missing: 0 };
+  const reportUpload = () =>
+    options.onProgress?.({
+      phase: "upload",
+      bytesDone: uploading.bytes,
+      bytesTotal: uploading.missing,
+    });
+  const uploader = new ChunkUploader(http, {
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    onMissing: (m) => {
+      uploading.missing = m.bytes;
+      reportUpload();
+    },
+    onProgress: (bytes) => {
+      uploading.bytes = bytes;
+      reportUpload();
+    },
   });
+  let built: BuiltManifest;
+  try {
+    built = await buildManifest(path, {
+      ...(onProgress ? { onProgress } : {}),
+      ...(options.statCachePath ? { statCachePath: options.statCachePath } : {}),
+      onChunks: (absPath, chunks) => uploader.offer(absPath, chunks),
+    });
+  } catch (error) {
+    await uploader.abandon();
+    throw error;
+  }
   const total = built.manifest.files.reduce((sum, f) => sum + f.size, 0);
   options.onProgress?.({ phase: "hash", bytesDone: total, bytesTotal: total });
-  let uploadedChunks = 0;
-  let uploadedBytes = 0;
+  const first = await uploader.finish();
+  options.onPlan?.({
+    digest: built.digest,
+    chunks: built.chunks.size,
+    missing: first.chunks,
+    missingBytes: first.bytes,
+  });
+  let uploadedChunks = first.chunks;
+  let uploadedBytes = first.bytes;
   // A second round covers chunks the server dropped in between (e.g. a gc past its grace period).
   for (let round = 1; ; round++) {
-    const uploaded = await uploadMissing(http, built, options);
-    uploadedChunks += uploaded.chunks;
-    uploadedBytes += uploaded.bytes;
     try {
       const answer = await createDatasetVersion(http, name, {
         manifest: built.manifest,
@@ -87,6 +118,9 @@ export async function addDatasetVersion(
         error instanceof LockstepApiError && error.status === 400 && /missing/i.test(error.message);
       if (!missingChunks || round >= 2) throw error;
     }
+    const again = await uploadMissing(http, built, options);
+    uploadedChunks += again.chunks;
+    uploadedBytes += again.bytes;
   }
 }
 
@@ -97,12 +131,6 @@ async function uploadMissing(
 ): Promise<{ chunks: number; bytes: number }> {
   const missing = await missingBlobs(http, [...built.chunks.keys()]);
   const missingBytes = missing.reduce((sum, d) => sum + (built.chunks.get(d)?.size ?? 0), 0);
-  options.onPlan?.({
-    digest: built.digest,
-    chunks: built.chunks.size,
-    missing: missing.length,
-    missingBytes,
-  });
   options.onProgress?.({ phase: "upload", bytesDone: 0, bytesTotal: missingBytes });
   return uploadChunks(http, built.chunks, missing, {
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),

@@ -3,17 +3,14 @@ import { type FileHandle, mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ChunkWorkerPool } from "../../blobs/chunking/chunk-worker-pool.js";
 import type { Manifest, ManifestFile } from "../../blobs/manifest/manifest-types.js";
-import { getBlob } from "../api-datasets.js";
 import type { HttpClient } from "../http-client.js";
-import { LockstepApiError } from "../lockstep-api-error.js";
-import { backoffDelay, sleep } from "../retry-policy.js";
-import { LocalChunks, sameFile, sha256 } from "./local-chunks.js";
-import { Semaphore } from "./semaphore.js";
+import { ChunkFetchError, ChunkPrefetch, type PlannedChunk } from "./chunk-prefetch.js";
+import { LocalChunks, sameFile } from "./local-chunks.js";
 
 export interface CheckoutOptions {
   /** Folders holding another checkout of (perhaps another version of) the same data. */
   localSources?: string[];
-  /** Downloads in flight at once. Default is 16. */
+  /** Download requests (of several MB each) in flight at once. Default is 3. */
   concurrency?: number;
   onProgress?: (progress: { bytesDone: number; bytesTotal: number }) => void;
 }
@@ -26,19 +23,22 @@ export interface CheckoutResult {
   downloadedBytes: number;
 }
 
-const FILES_AT_ONCE = 4;
-/** Chunks of one file fetched ahead of the one being written. */
-const WINDOW = 32;
+/** Existing files chunked at once while looking for chunks already here. */
+const SCANS_AT_ONCE = 4;
 /** Writes are gathered up to this size to save system calls. */
-const WRITE_BATCH = 4 * 1024 * 1024;
+const WRITE_BATCH = 8 * 1024 * 1024;
 const POOL_WORTHY = 4 * 1024 * 1024;
 
 /**
  * Writes a manifest's files under `dir`: each file to a temp name beside it,
  * then renamed into place with its mode, so a reader never sees half a file.
- * Every chunk is re-hashed before it is written, whether downloaded or read
- * from a local copy; a corrupt one stops the checkout with an error naming
- * the chunk and the file. Files already present and identical are left alone.
+ * First every target and local source is scanned for chunks already on this
+ * machine; the rest are then downloaded in manifest order, many per request
+ * and a few requests ahead, while the files are written one after another
+ * in large writes. Every chunk is re-hashed before it is written, whether
+ * downloaded or read from a local copy; a corrupt one stops the checkout
+ * with an error naming the chunk and the file. Files already present and
+ * identical are left alone.
  */
 export async function checkoutManifest(
   http: HttpClient,
@@ -47,68 +47,116 @@ export async function checkoutManifest(
   options: CheckoutOptions = {},
 ): Promise<CheckoutResult> {
   await mkdir(dir, { recursive: true });
+  // Worker threads only if an existing large file really has to be chunked.
   const needsPool = manifest.files.some((f) => f.size > POOL_WORTHY);
-  const pool = needsPool ? new ChunkWorkerPool() : undefined;
-  const local = new LocalChunks(manifest.chunker, pool);
-  const ctx: Context = {
-    http,
-    local,
-    net: new Semaphore(options.concurrency ?? 16),
-    inFlight: new Map(),
-    result: { files: manifest.files.length, unchanged: 0, downloadedChunks: 0, downloadedBytes: 0 },
-    bytesDone: 0,
-    bytesTotal: manifest.files.reduce((sum, f) => sum + f.size, 0),
-    onProgress: options.onProgress,
+  let pool: ChunkWorkerPool | undefined;
+  const local = new LocalChunks(manifest.chunker, () => {
+    if (needsPool) pool ??= new ChunkWorkerPool();
+    return pool;
+  });
+  const result: CheckoutResult = {
+    files: manifest.files.length,
+    unchanged: 0,
+    downloadedChunks: 0,
+    downloadedBytes: 0,
   };
+  const progress = {
+    done: 0,
+    total: manifest.files.reduce((sum, f) => sum + f.size, 0),
+    advance(bytes: number) {
+      this.done += bytes;
+      options.onProgress?.({ bytesDone: this.done, bytesTotal: this.total });
+    },
+  };
+  let prefetch: ChunkPrefetch | undefined;
+  try {
+    const toWrite = await scanTargets(manifest, dir, options.localSources ?? [], local);
+    result.unchanged = manifest.files.length - toWrite.length;
+    const writing = new Set(toWrite);
+    progress.advance(
+      manifest.files.filter((f) => !writing.has(f)).reduce((sum, f) => sum + f.size, 0),
+    );
+    const plan = planDownloads(toWrite, local);
+    prefetch = new ChunkPrefetch(http, plan.chunks, {
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    });
+    const ctx: Context = { http, local, prefetch, firstFile: plan.firstFile, progress };
+    for (const file of toWrite) await writeFile(ctx, file, dir);
+    result.downloadedChunks = prefetch.downloadedChunks;
+    result.downloadedBytes = prefetch.downloadedBytes;
+  } finally {
+    prefetch?.close();
+    await local.close();
+    await pool?.close();
+  }
+  options.onProgress?.({ bytesDone: progress.total, bytesTotal: progress.total });
+  return result;
+}
+
+interface Context {
+  http: HttpClient;
+  local: LocalChunks;
+  prefetch: ChunkPrefetch;
+  /** Each planned chunk's first file, to name it in errors. */
+  firstFile: Map<string, string>;
+  progress: { advance(bytes: number): void };
+}
+
+/** The files to write: all but those already present with the same bytes and mode. */
+async function scanTargets(
+  manifest: Manifest,
+  dir: string,
+  localSources: string[],
+  local: LocalChunks,
+): Promise<ManifestFile[]> {
+  const keep = new Array<boolean>(manifest.files.length).fill(true);
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {
     while (next < manifest.files.length && !failed) {
-      const file = manifest.files[next++] as ManifestFile;
+      const index = next++;
+      const file = manifest.files[index] as ManifestFile;
+      const parts = file.path.split("/");
       try {
-        await checkoutFile(ctx, file, dir, options.localSources ?? []);
+        const existing = await local.scan(join(dir, ...parts));
+        if (existing && sameFile(existing, file)) {
+          keep[index] = false;
+          continue;
+        }
+        for (const root of localSources) await local.scan(join(root, ...parts));
       } catch (error) {
         failed = true;
         throw error;
       }
     }
   };
-  try {
-    await Promise.all(Array.from({ length: FILES_AT_ONCE }, worker));
-  } finally {
-    await local.close();
-    await pool?.close();
+  await Promise.all(Array.from({ length: SCANS_AT_ONCE }, worker));
+  return manifest.files.filter((_, k) => keep[k]);
+}
+
+/**
+ * The chunks to download, in the order the files will be written, each once:
+ * a chunk repeated later is read back from the file written first (or held
+ * while its own file is being written).
+ */
+function planDownloads(
+  files: ManifestFile[],
+  local: LocalChunks,
+): { chunks: PlannedChunk[]; firstFile: Map<string, string> } {
+  const chunks: PlannedChunk[] = [];
+  const firstFile = new Map<string, string>();
+  for (const file of files) {
+    for (const c of file.chunks) {
+      if (firstFile.has(c.digest) || local.has(c.digest)) continue;
+      firstFile.set(c.digest, file.path);
+      chunks.push(c);
+    }
   }
-  options.onProgress?.({ bytesDone: ctx.bytesTotal, bytesTotal: ctx.bytesTotal });
-  return ctx.result;
+  return { chunks, firstFile };
 }
 
-interface Context {
-  http: HttpClient;
-  local: LocalChunks;
-  net: Semaphore;
-  /** Downloads under way, shared so a chunk repeated nearby is fetched once. */
-  inFlight: Map<string, Promise<Uint8Array>>;
-  result: CheckoutResult;
-  bytesDone: number;
-  bytesTotal: number;
-  onProgress: CheckoutOptions["onProgress"];
-}
-
-async function checkoutFile(
-  ctx: Context,
-  file: ManifestFile,
-  dir: string,
-  localSources: string[],
-): Promise<void> {
+async function writeFile(ctx: Context, file: ManifestFile, dir: string): Promise<void> {
   const target = join(dir, ...file.path.split("/"));
-  const existing = await ctx.local.scan(target);
-  if (existing && sameFile(existing, file)) {
-    ctx.result.unchanged++;
-    advance(ctx, file.size);
-    return;
-  }
-  for (const root of localSources) await ctx.local.scan(join(root, ...file.path.split("/")));
   await mkdir(dirname(target), { recursive: true });
   const temp = join(
     dirname(target),
@@ -129,7 +177,10 @@ async function checkoutFile(
 }
 
 async function writeChunks(ctx: Context, file: ManifestFile, handle: FileHandle): Promise<void> {
-  const ahead: Promise<Uint8Array>[] = [];
+  // Chunks used again later in this same file are held until their last use.
+  const usesLeft = new Map<string, number>();
+  for (const c of file.chunks) usesLeft.set(c.digest, (usesLeft.get(c.digest) ?? 0) + 1);
+  const held = new Map<string, Uint8Array>();
   let batch: Uint8Array[] = [];
   let batched = 0;
   let position = 0;
@@ -137,17 +188,16 @@ async function writeChunks(ctx: Context, file: ManifestFile, handle: FileHandle)
     if (batched === 0) return;
     await writeAll(handle, batch, position);
     position += batched;
-    advance(ctx, batched);
+    ctx.progress.advance(batched);
     batch = [];
     batched = 0;
   };
-  for (let k = 0; k < file.chunks.length || ahead.length > 0; ) {
-    while (k < file.chunks.length && ahead.length < WINDOW) {
-      const promise = chunkBytes(ctx, file, file.chunks[k++]?.digest as string);
-      promise.catch(() => undefined);
-      ahead.push(promise);
-    }
-    const bytes = await (ahead.shift() as Promise<Uint8Array>);
+  for (const { digest } of file.chunks) {
+    const bytes = held.get(digest) ?? (await chunkBytes(ctx, file, digest));
+    const left = (usesLeft.get(digest) ?? 1) - 1;
+    usesLeft.set(digest, left);
+    if (left > 0) held.set(digest, bytes);
+    else held.delete(digest);
     batch.push(bytes);
     batched += bytes.length;
     if (batched >= WRITE_BATCH) await flush();
@@ -178,53 +228,29 @@ async function writeAll(
   }
 }
 
-/** A chunk's verified bytes, from a local copy if one has it, else from the server. */
+/** A chunk's verified bytes: from a local copy if one still has it, else from the download stream. */
 async function chunkBytes(ctx: Context, file: ManifestFile, digest: string): Promise<Uint8Array> {
-  if (ctx.local.has(digest)) {
+  const planned = ctx.firstFile.get(digest) === file.path;
+  if (!planned) {
     const bytes = await ctx.local.read(digest);
     if (bytes) return bytes;
   }
-  let download = ctx.inFlight.get(digest);
-  if (!download) {
-    download = ctx.net.run(() => downloadChunk(ctx, file, digest));
-    ctx.inFlight.set(digest, download);
-    const forget = () => ctx.inFlight.delete(digest);
-    download.then(forget, forget);
-  }
-  return download;
-}
-
-async function downloadChunk(
-  ctx: Context,
-  file: ManifestFile,
-  digest: string,
-): Promise<Uint8Array> {
-  const where = `chunk ${digest} of file ${JSON.stringify(file.path)}`;
-  for (let attempt = 1; ; attempt++) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await getBlob(ctx.http, digest);
-    } catch (error) {
-      const retry =
-        error instanceof LockstepApiError && error.retryable && error.status !== 500 && attempt < 3;
-      if (retry) {
-        await sleep(backoffDelay(attempt));
-        continue;
-      }
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`Cannot download ${where}: ${reason}`, { cause: error });
-    }
-    const actual = sha256(bytes);
-    if (actual !== digest) {
-      throw new Error(`Corrupt ${where}: its bytes hash to ${actual}; refusing to write it`);
-    }
-    ctx.result.downloadedChunks++;
-    ctx.result.downloadedBytes += bytes.length;
+  try {
+    if (planned) return await ctx.prefetch.next(digest);
+    // The local copy changed since it was scanned: fetch this one chunk on its own.
+    const lone = new ChunkPrefetch(ctx.http, [{ digest, size: 0 }], { concurrency: 1 });
+    const bytes = await lone.next(digest);
+    ctx.prefetch.downloadedChunks += 1;
+    ctx.prefetch.downloadedBytes += bytes.byteLength;
     return bytes;
+  } catch (error) {
+    if (!(error instanceof ChunkFetchError)) throw error;
+    const where = `chunk ${error.digest} of file ${JSON.stringify(ctx.firstFile.get(error.digest) ?? file.path)}`;
+    throw new Error(
+      error.corrupt
+        ? `Corrupt ${where}: ${error.message}`
+        : `Cannot download ${where}: ${error.message}`,
+      { cause: error },
+    );
   }
-}
-
-function advance(ctx: Context, bytes: number): void {
-  ctx.bytesDone += bytes;
-  ctx.onProgress?.({ bytesDone: ctx.bytesDone, bytesTotal: ctx.bytesTotal });
 }

@@ -27,9 +27,10 @@ export class LocalChunks {
   private readonly where = new Map<string, Location>();
   private readonly handles = new Map<string, Promise<FileHandle>>();
 
+  /** `pool` is asked for only when a file is actually chunked (started lazily by the caller). */
   constructor(
     private readonly params: ChunkerParams,
-    private readonly pool: ChunkWorkerPool | undefined,
+    private readonly pool: () => ChunkWorkerPool | undefined,
   ) {}
 
   /** Chunks `absPath` and remembers where its chunks are; undefined when it is no regular file. */
@@ -43,7 +44,9 @@ export class LocalChunks {
     if (!info.isFile()) return undefined;
     let chunks: ScannedFile["chunks"];
     try {
-      chunks = await chunkFile(absPath, { size: info.size, params: this.params, pool: this.pool });
+      // Small files are chunked on this thread anyway (see chunkFile).
+      const pool = info.size > 1024 * 1024 ? this.pool() : undefined;
+      chunks = await chunkFile(absPath, { size: info.size, params: this.params, pool });
     } catch {
       return undefined;
     }

@@ -1,8 +1,10 @@
 import type { Readable } from "node:stream";
 import type { Static } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import { PACK_MEDIA_TYPE } from "../../../blobs/pack/pack-codec.js";
 import { ApiError, BadRequestError } from "../../../domain/errors.js";
 import type { BlobService } from "../../../services/blob-service.js";
+import { PackUploadResponse, UnpackBody } from "../../schemas/blob-pack-schemas.js";
 import {
   DigestParams,
   MissingBlobsBody,
@@ -25,6 +27,23 @@ export async function blobsRoutes(app: FastifyInstance, blobs: BlobService) {
       },
     },
     async (request) => ({ missing: await blobs.missing(request.body.digests) }),
+  );
+
+  app.post<{ Body: Static<typeof UnpackBody> }>(
+    "/blobs/unpack",
+    {
+      schema: {
+        tags,
+        description:
+          "Many blobs in one response, as a pack (see docs/api.md); bytes as stored, for the client to verify.",
+        body: UnpackBody,
+        produces: [PACK_MEDIA_TYPE],
+      },
+    },
+    async (request, reply) => {
+      const stream = await blobs.openPack(request.body.digests);
+      return reply.header("content-type", PACK_MEDIA_TYPE).send(stream);
+    },
   );
 
   app.get<{ Params: Static<typeof DigestParams> }>(
@@ -50,6 +69,31 @@ export async function blobsRoutes(app: FastifyInstance, blobs: BlobService) {
   await app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+    raw.post(
+      "/blobs/pack",
+      {
+        schema: {
+          tags,
+          description:
+            "Stores many blobs sent as one pack (see docs/api.md), each checked against its digest; all or nothing.",
+          consumes: [PACK_MEDIA_TYPE],
+          response: withErrors({ 201: PackUploadResponse }),
+        },
+      },
+      async (request, reply) => {
+        try {
+          const result = await blobs.putPack(request.raw);
+          return reply.status(201).send(result);
+        } catch (error) {
+          if (!(error instanceof ApiError) && !request.raw.complete) {
+            throw new BadRequestError("the pack upload ended before its last byte", {
+              cause: error,
+            });
+          }
+          throw error;
+        }
+      },
+    );
     raw.put<{ Params: Static<typeof DigestParams> }>(
       "/blobs/:digest",
       {
