@@ -86,6 +86,12 @@ describe("health, OpenAPI and unknown routes", () => {
         "DELETE /api/v1/models/{name}/aliases/{alias}",
         "GET /api/v1/models/{name}/aliases/{alias}/history",
         "POST /api/v1/models/{name}/aliases/{alias}/rollback",
+        "GET /api/v1/runs/{id}/reproductions",
+        "POST /api/v1/sweeps",
+        "GET /api/v1/sweeps/{id}",
+        "POST /api/v1/sweeps/{id}/lease",
+        "POST /api/v1/sweeps/{id}/trials/{index}/renew",
+        "POST /api/v1/sweeps/{id}/trials/{index}/result",
       ].sort(),
     );
     const batch = doc.paths["/api/v1/runs/{id}/batch"].post;
