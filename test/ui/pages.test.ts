@@ -56,6 +56,12 @@ beforeAll(async () => {
   expect(wrapped.code, wrapped.stderr).toBe(0);
   ids.cli = /run ([0-9a-f]{32})/.exec(wrapped.stderr)?.[1] ?? "";
   expect(ids.cli).toMatch(/^[0-9a-f]{32}$/);
+  const reproduced = await cli(["--tracking-uri", url, "reproduce", ids.cli, "--json"], {
+    cwd: repo,
+    env: { LOCKSTEP_HOME: join(fx.temp, "home") },
+  });
+  expect(reproduced.code, reproduced.stderr).toBe(0);
+  ids.reproduction = (JSON.parse(reproduced.stdout) as { reproduction: string }).reproduction;
 
   // Through the SDK: a sweep with trials and a fold, a baseline with artifacts, a live run.
   const { ls } = fx;
@@ -131,7 +137,8 @@ describe("web UI pages in Chromium", () => {
     const { page } = browser;
     await page.goto(at("/"));
     const row = page.getByRole("row", { name: /vision/ });
-    await expect.poll(() => row.getByTestId("run-count").textContent()).toBe("6");
+    // The six runs made above, and the CLI run's reproduction.
+    await expect.poll(() => row.getByTestId("run-count").textContent()).toBe("7");
     const link = row.getByRole("link", { name: "vision" });
     expect(await link.getAttribute("href")).toBe(`/experiments/${experimentId}`);
     await page.getByLabel("Search by name").fill("zzz");
@@ -304,6 +311,19 @@ describe("web UI pages in Chromium", () => {
     await expect
       .poll(() => page.getByLabel("run log").textContent())
       .toContain("hello from the log");
+    const reproductions = page.getByRole("table", { name: "Reproductions" });
+    await expect.poll(() => reproductions.textContent()).toContain("identical");
+    expect(
+      await reproductions
+        .getByRole("link", { name: ids.reproduction.slice(0, 12) })
+        .getAttribute("href"),
+    ).toBe(`/runs/${ids.reproduction}`);
+    expect(await page.getByText("Reproduced 1 time.").count()).toBe(1);
+    await reproductions.getByRole("link", { name: ids.reproduction.slice(0, 12) }).click();
+    await expect.poll(() => page.getByText("reproduction of").count()).toBe(1);
+    expect(await page.getByRole("link", { name: ids.cli.slice(0, 12) }).getAttribute("href")).toBe(
+      `/runs/${ids.cli}`,
+    );
     await browser.screenshot("run-cli-repro");
     expect(browser.errors).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { artifactUrl, type Run } from "../../../lib/api";
 import { formatBytes } from "../../../lib/format";
 import { Link } from "../../../lib/router";
 import { useArtifactText } from "../api/get-artifact-text";
+import { ReproductionsSection } from "./reproductions-section";
 
 export const PATCH_PATH = "lockstep/code.patch";
 
@@ -127,6 +128,10 @@ export function ReproPanel({ run }: { run: Run }) {
             </li>
           ))}
         </ul>
+      </section>
+      <section aria-labelledby="repro-runs">
+        <h3 id="repro-runs">Reproductions</h3>
+        <ReproductionsSection runId={run.id} />
       </section>
       <section aria-labelledby="repro-env">
         <h3 id="repro-env">Environment</h3>

@@ -53,6 +53,8 @@ function RunBody({ run }: { run: Run }) {
   // Charts refetch when a live update brings new latest values.
   const version = live ? JSON.stringify(live.metrics).length + (live.endTime ?? 0) : 0;
   const userTags = Object.entries(run.tags).filter(([k]) => !k.startsWith("mlflow."));
+  const reproductionOf = run.tags["lockstep.reproduction.of"];
+  const verdict = run.tags["lockstep.reproduction.verdict"];
   return (
     <>
       <p className="crumbs">
@@ -79,7 +81,16 @@ function RunBody({ run }: { run: Run }) {
         <dt>Started</dt>
         <dd>{formatTime(run.startTime)}</dd>
         <dt>Kind</dt>
-        <dd>{run.kind}</dd>
+        <dd>
+          {run.kind}
+          {reproductionOf ? (
+            <>
+              {" of "}
+              <Link href={`/runs/${reproductionOf}`}>{reproductionOf.slice(0, 12)}</Link>
+              {verdict ? ` · ${verdict.replace("_", " ")}` : ""}
+            </>
+          ) : null}
+        </dd>
         <dt>User</dt>
         <dd>{run.userId}</dd>
         <dt>Run id</dt>
