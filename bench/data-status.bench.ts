@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { buildManifest } from "../src/blobs/manifest/build-manifest.js";
 import { statusAgainst } from "../src/blobs/manifest/manifest-status.js";
+import { median } from "./support/timing.js";
 
 const DIRS = 100;
 const PER_DIR = 100;
@@ -15,11 +16,6 @@ const RUNS = 7;
 const dir = mkdtempSync(join(tmpdir(), "lockstep-status-bench-"));
 const root = join(dir, "data");
 const cache = join(dir, "stat-cache.bin");
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 try {
   for (let d = 0; d < DIRS; d++) {

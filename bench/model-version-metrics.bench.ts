@@ -14,25 +14,10 @@ import { createTrackingServices } from "../src/services/tracking-services.js";
 import { openStore } from "../src/store/open-store.js";
 import { createTestDatabase, postgresAvailable } from "../test/support/postgres.js";
 import { fmt } from "./support/server-process.js";
+import { timeIt } from "./support/timing.js";
 
 const VERSIONS = 300;
 const METRICS_PER_RUN = 20;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-async function timeIt(times: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
 
 async function measure(dialect: string, storeUrl: string, home: string): Promise<void> {
   const store = await openStore(storeUrl);

@@ -14,26 +14,11 @@ import { parseRegistryFilter } from "../src/services/registry-filter.js";
 import type { RunService } from "../src/services/run-service.js";
 import { openStore } from "../src/store/open-store.js";
 import { fmt } from "./support/server-process.js";
+import { timeIt } from "./support/timing.js";
 
 const MODELS = 10_000;
 const VERSIONS_PER_MODEL = 2;
 const PAGE = 100;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-async function timeIt(times: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
 
 /** The in-memory matcher the service used before the filters moved into SQL. */
 function matches(value: string | undefined, c: RegistryComparison): boolean {

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServerProcess } from "./support/server-process.js";
+import { median } from "./support/timing.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "dist/cli/main.js");
@@ -66,14 +67,6 @@ function timed(argv: string[]): Promise<{ ms: number; stdout: string; spawnedAt:
       else ok({ ms: performance.now() - t0, stdout, spawnedAt });
     });
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Alternates the two commands so that load from other processes hits both alike. */

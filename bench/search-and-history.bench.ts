@@ -9,25 +9,10 @@ import { join } from "node:path";
 import { newRunId } from "../src/domain/ids.js";
 import { openStore } from "../src/store/open-store.js";
 import { fmt, postJson, startServerProcess } from "./support/server-process.js";
+import { timeIt } from "./support/timing.js";
 
 const RUNS = 100_000;
 const HISTORY_POINTS = 1_000_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-async function timeIt(times: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
 
 const home = mkdtempSync(join(tmpdir(), "lockstep-bench-search-"));
 const store = await openStore(`sqlite:${join(home, "lockstep.db")}`);
