@@ -19,9 +19,18 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   const base = { ...process.env };
   delete base.LOCKSTEP_TRACKING_URI;
   delete base.MLFLOW_TRACKING_URI;
+  return execCli(args, { env: { ...base, ...env } });
+}
+
+/** Runs the built `lockstep` binary with exactly `env`, collecting what it prints. */
+export function execCli(
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   return new Promise((resolveResult, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...base, ...env },
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -12,9 +12,9 @@ import {
   PACK_MEDIA_TYPE,
   packFrameHeader,
 } from "../../src/blobs/pack/pack-codec.js";
-import { badRequest, errorBody, expectHealthy, useTestServer } from "./support/test-server.js";
+import { badRequest, errorBody, expectHealthy, serverForThisFile } from "./support/test-server.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 
 const HEX_ERROR = 'expected "sha256:" and 64 lowercase hex digits';
 

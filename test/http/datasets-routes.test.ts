@@ -8,10 +8,10 @@ import {
   createRun,
   errorBody,
   expectHealthy,
-  useTestServer,
+  serverForThisFile,
 } from "./support/test-server.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 
 const resolve = (ref: string) =>
   server.call("GET", `/api/v1/datasets/resolve?ref=${encodeURIComponent(ref)}`);

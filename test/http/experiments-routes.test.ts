@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { badRequest, errorBody, expectHealthy, useTestServer } from "./support/test-server.js";
+import { badRequest, errorBody, expectHealthy, serverForThisFile } from "./support/test-server.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 
 const time = expect.any(Number);
 

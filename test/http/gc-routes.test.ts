@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { digestOf } from "../../src/blobs/digest.js";
 import { canonicalManifestJson } from "../../src/blobs/manifest/manifest-codec.js";
 import { addVersion } from "./support/data-fixtures.js";
-import { createRun, errorBody, expectHealthy, useTestServer } from "./support/test-server.js";
+import { createRun, errorBody, expectHealthy, serverForThisFile } from "./support/test-server.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 
 const d = (text: string) => digestOf(Buffer.from(text));
 const blobPath = (digest: string) => {

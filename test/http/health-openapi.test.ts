@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startServer } from "../../src/server/start-server.js";
-import { errorBody, useTestServer } from "./support/test-server.js";
+import { errorBody, serverForThisFile } from "./support/test-server.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;

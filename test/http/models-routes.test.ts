@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { useTestServer } from "./support/test-server.js";
+import { serverForThisFile } from "./support/test-server.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 
 const UNKNOWN_RUN = "0123456789abcdef0123456789abcdef";
 const sha = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;

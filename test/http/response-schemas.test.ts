@@ -16,9 +16,9 @@ import {
   LatestMetricsResponse,
 } from "../../src/server/schemas/metric-schemas.js";
 import { RunListResponse, RunResponse } from "../../src/server/schemas/run-schemas.js";
-import { useTestServer } from "./support/test-server.js";
+import { serverForThisFile } from "./support/test-server.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 
 /** The OpenAPI document is built from these schemas, so real responses must match them. */
 function expectMatches(schema: TSchema, body: unknown): void {

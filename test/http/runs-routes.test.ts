@@ -4,10 +4,10 @@ import {
   createRun,
   errorBody,
   expectHealthy,
-  useTestServer,
+  serverForThisFile,
 } from "./support/test-server.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 
 const RUN_ID = /^[0-9a-f]{32}$/;
 const UNKNOWN = "0123456789abcdef0123456789abcdef";

@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLI } from "../cli/run-cli.js";
+import { execCli } from "../cli/run-cli.js";
 import { git, type RunFixture } from "../run/run-support.js";
 
 export interface CliOutcome {
@@ -17,7 +16,7 @@ export interface CliOutcome {
  * private home (data cache, spool) per test file and none of the developer's
  * tracking variables.
  */
-export function lockstep(
+export async function lockstep(
   fixture: RunFixture,
   home: string,
   args: string[],
@@ -27,26 +26,11 @@ export function lockstep(
   for (const name of Object.keys(base)) {
     if (name.startsWith("LOCKSTEP_") || name.startsWith("MLFLOW_")) delete base[name];
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, "--tracking-uri", fixture.server.url, ...args], {
-      cwd: options.cwd,
-      env: { ...base, LOCKSTEP_HOME: home, ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.once("error", reject);
-    child.once("close", (code) => {
-      const runId = /lockstep: run ([0-9a-f]{32})/.exec(stderr)?.[1] ?? "";
-      resolve({ code, stdout, stderr, runId });
-    });
+  const result = await execCli(["--tracking-uri", fixture.server.url, ...args], {
+    cwd: options.cwd,
+    env: { ...base, LOCKSTEP_HOME: home, ...options.env },
   });
+  return { ...result, runId: /lockstep: run ([0-9a-f]{32})/.exec(result.stderr)?.[1] ?? "" };
 }
 
 /**

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { SweepView } from "../../src/sweeps/sweep-views.js";
-import { useTestServer } from "../http/support/test-server.js";
+import { serverForThisFile } from "../http/support/test-server.js";
 import { SweepWorkspace } from "./support/sweep-cli.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 let ws: SweepWorkspace;
 afterEach(() => ws?.cleanup());
 

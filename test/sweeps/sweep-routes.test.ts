@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { errorBody, expectHealthy, useTestServer } from "../http/support/test-server.js";
+import { errorBody, expectHealthy, serverForThisFile } from "../http/support/test-server.js";
 
-const server = useTestServer();
+const server = serverForThisFile();
 
 const SPEC = {
   command: ["node", "trial.cjs"],

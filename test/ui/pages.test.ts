@@ -311,18 +311,20 @@ describe("web UI pages in Chromium", () => {
     await expect
       .poll(() => page.getByLabel("run log").textContent())
       .toContain("hello from the log");
+    const reproduction = ids.reproduction ?? "";
+    const original = ids.cli ?? "";
     const reproductions = page.getByRole("table", { name: "Reproductions" });
     await expect.poll(() => reproductions.textContent()).toContain("identical");
     expect(
       await reproductions
-        .getByRole("link", { name: ids.reproduction.slice(0, 12) })
+        .getByRole("link", { name: reproduction.slice(0, 12) })
         .getAttribute("href"),
-    ).toBe(`/runs/${ids.reproduction}`);
+    ).toBe(`/runs/${reproduction}`);
     expect(await page.getByText("Reproduced 1 time.").count()).toBe(1);
-    await reproductions.getByRole("link", { name: ids.reproduction.slice(0, 12) }).click();
+    await reproductions.getByRole("link", { name: reproduction.slice(0, 12) }).click();
     await expect.poll(() => page.getByText("reproduction of").count()).toBe(1);
-    expect(await page.getByRole("link", { name: ids.cli.slice(0, 12) }).getAttribute("href")).toBe(
-      `/runs/${ids.cli}`,
+    expect(await page.getByRole("link", { name: original.slice(0, 12) }).getAttribute("href")).toBe(
+      `/runs/${original}`,
     );
     await browser.screenshot("run-cli-repro");
     expect(browser.errors).toEqual([]);

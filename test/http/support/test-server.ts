@@ -68,7 +68,7 @@ export async function startTestServer(): Promise<TestServer> {
  * One real server for a test file: started before its tests, closed after.
  * The object is filled in by `beforeAll`, so use it only inside tests.
  */
-export function useTestServer(): TestServer {
+export function serverForThisFile(): TestServer {
   const server = {} as TestServer;
   beforeAll(async () => {
     Object.assign(server, await startTestServer());

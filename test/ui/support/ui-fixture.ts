@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Lockstep } from "../../../src/sdk/lockstep.js";
 import { startServer } from "../../../src/server/start-server.js";
 import { findUiDir } from "../../../src/server/ui-routes.js";
-import { CLI } from "../../cli/run-cli.js";
+import { CLI, execCli } from "../../cli/run-cli.js";
 import { startTestServer, type TestServer } from "../../http/support/test-server.js";
 import { createTestDatabase } from "../../support/postgres.js";
 import { CHROMIUM } from "./browser.js";
@@ -35,23 +35,7 @@ export function cli(
   for (const name of Object.keys(env)) {
     if (name.startsWith("MLFLOW_")) delete env[name];
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd ?? process.cwd(),
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return execCli(args, { ...(options.cwd ? { cwd: options.cwd } : {}), env });
 }
 
 /** A git work tree with one commit and one uncommitted change, for the code capture. */
