@@ -2,12 +2,12 @@
  * What `lockstep run` adds to a command, hyperfine-style: `lockstep run -- true`
  * against plain `true` (20 runs each, median wall time from spawn to exit),
  * how long after `lockstep run` is spawned the command itself starts, how long
- * after the command's end it exits, how much a fixed workload slows down under
- * it, and training-like commands of about 2 s and 20 s with and without the
- * wrapper, as a percentage. The server runs in its own process (built dist/).
+ * after the command's end it exits, and training-like commands of about 2 s and
+ * 20 s with and without the wrapper: wall time, and the CPU time the wrapper
+ * itself adds. The server runs in its own process (built dist/).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,8 +19,8 @@ const CLI = join(ROOT, "dist/cli/main.js");
 const RUNS = Number(process.env.RUNS ?? 20);
 const TRAIN_RUNS = Number(process.env.TRAIN_RUNS ?? 5);
 const LONG_RUNS = Number(process.env.LONG_RUNS ?? 3);
-/** Iterations of the fixed workload: about 2 s on these machines. */
-const WORK = Number(process.env.WORK ?? 1_000_000_000);
+/** Iterations of the workload used to size the training commands: about 2 s here. */
+const WORK = Number(process.env.WORK ?? 250_000_000);
 
 const server = await startServerProcess();
 const home = mkdtempSync(join(tmpdir(), "lockstep-bench-home-"));
@@ -68,6 +68,18 @@ function timed(argv: string[]): Promise<{ ms: number; stdout: string; spawnedAt:
     });
   });
 }
+
+type Usage = { wallMs: number; cpuMs: number };
+
+/** Wall and CPU time (user + system, the process and its children) of a command, from GNU time. */
+async function usageOf(argv: string[]): Promise<Usage> {
+  const report = join(home, "usage.txt");
+  const { ms: wallMs } = await timed(["/usr/bin/time", "-f", "%U %S", "-o", report, ...argv]);
+  const [user, system] = readFileSync(report, "utf8").trim().split(/\s+/).map(Number);
+  return { wallMs, cpuMs: ((user ?? 0) + (system ?? 0)) * 1000 };
+}
+
+const signed = (n: number, digits = 1) => `${n >= 0 ? "+" : ""}${n.toFixed(digits)}`;
 
 /** Alternates the two commands so that load from other processes hits both alike. */
 async function compare(a: string[], b: string[], runs: number): Promise<[number, number]> {
@@ -127,29 +139,13 @@ try {
     `end of run: lockstep run exits ${ms(median(tails))} ms after the command's last act (final log upload and end of the run)`,
   );
 
-  // While it runs: the same fixed amount of work, timed by the command itself,
-  // so start and end are left out and only what the wrapper takes from it shows.
-  const work = `const t = performance.now(); let x = 0; for (let i = 0; i < ${WORK}; i++) x += Math.sqrt(i); console.log(performance.now() - t);`;
-  const inside: number[] = [];
-  const alone: number[] = [];
-  for (let i = 0; i < TRAIN_RUNS; i++) {
-    inside.push(
-      Number(
-        (
-          await timed([process.execPath, CLI, "run", "--", process.execPath, "-e", work])
-        ).stdout.trim(),
-      ),
-    );
-    alone.push(Number((await timed([process.execPath, "-e", work])).stdout.trim()));
-  }
-  const slowdown = ((median(inside) - median(alone)) / median(alone)) * 100;
-  console.log(
-    `while it runs: a fixed CPU workload takes ${ms(median(inside))} ms under lockstep run, ${ms(median(alone))} ms alone (${slowdown >= 0 ? "+" : ""}${slowdown.toFixed(2)}%; target < 1%)`,
-  );
-
-  // Training-like commands: the same fixed workload, sized to run about 2 s
-  // and 20 s alone, timed from spawn to exit with and without the wrapper.
-  const perMs = WORK / median(alone);
+  // Training-like commands: a fixed CPU workload sized to run about 2 s and
+  // 20 s alone, with and without the wrapper, alternating. Wall time on these
+  // shared machines varies by several percent between identical runs, so the
+  // wrapper's own cost is also measured as the CPU time it adds (user + system
+  // of the wrapper and everything it starts, minus the command's own).
+  const calibrate = `const t = performance.now(); let x = 0; for (let i = 0; i < ${WORK}; i++) x += Math.sqrt(i); console.log(performance.now() - t);`;
+  const perMs = WORK / Number((await timed([process.execPath, "-e", calibrate])).stdout.trim());
   for (const [seconds, runs] of [
     [2, TRAIN_RUNS],
     [20, LONG_RUNS],
@@ -160,14 +156,20 @@ try {
       "-e",
       `let x = 0; for (let i = 0; i < ${iterations}; i++) x += Math.sqrt(i);`,
     ];
-    const [wrapped, plain] = await compare(
-      [process.execPath, CLI, "run", "--", ...train],
-      train,
-      runs,
-    );
-    const added = wrapped - plain;
+    const wrapped: Usage[] = [];
+    const plain: Usage[] = [];
+    await usageOf([process.execPath, CLI, "run", "--", ...train]); // warm-up
+    for (let i = 0; i < runs; i++) {
+      wrapped.push(await usageOf([process.execPath, CLI, "run", "--", ...train]));
+      plain.push(await usageOf(train));
+    }
+    const wall = median(wrapped.map((u) => u.wallMs));
+    const plainWall = median(plain.map((u) => u.wallMs));
+    const plainWalls = plain.map((u) => u.wallMs);
+    const spread = ((Math.max(...plainWalls) - Math.min(...plainWalls)) / plainWall) * 100;
+    const addedCpu = median(wrapped.map((u) => u.cpuMs)) - median(plain.map((u) => u.cpuMs));
     console.log(
-      `${seconds} s training command: ${ms(wrapped)} ms with lockstep run, ${ms(plain)} ms plain (+${ms(added)} ms, ${((added / plain) * 100).toFixed(2)}%; target < 1% of a run's wall time)`,
+      `${seconds} s training command: ${ms(wall)} ms with lockstep run, ${ms(plainWall)} ms plain (${signed(wall - plainWall)} ms, ${signed(((wall - plainWall) / plainWall) * 100, 2)}%; identical plain runs spread ${spread.toFixed(1)}%); lockstep run's own CPU ${ms(addedCpu)} ms, ${((addedCpu / plainWall) * 100).toFixed(2)}% of one core over the run (target < 1% of a run's wall time)`,
     );
   }
 } finally {
