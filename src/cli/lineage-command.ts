@@ -21,7 +21,14 @@ export function lineageCommand(): Command {
 /** The root, then what it came from (upstream) and what came from it (downstream), indented. */
 export function renderLineage(graph: LineageGraph): string {
   const label = new Map(graph.nodes.map((n) => [n.id, `${n.type.replace("_", " ")} ${n.label}`]));
+  const details = new Map(graph.nodes.map((n) => [n.id, n.details ?? {}]));
   const lines = [label.get(graph.root) ?? graph.root];
+  const describe = (id: string, depth: number) => {
+    for (const [key, value] of Object.entries(details.get(id) ?? {})) {
+      lines.push(`${"  ".repeat(depth)}   ${key}: ${value}`);
+    }
+  };
+  describe(graph.root, 0);
   const walk = (id: string, direction: "up" | "down", depth: number, seen: Set<string>) => {
     const next =
       direction === "up"
@@ -33,6 +40,7 @@ export function renderLineage(graph: LineageGraph): string {
       lines.push(
         `${"  ".repeat(depth)}${direction === "up" ? "<-" : "->"} ${n.kind}: ${label.get(n.id) ?? n.id}`,
       );
+      describe(n.id, depth);
       walk(n.id, direction, depth + 1, seen);
     }
   };

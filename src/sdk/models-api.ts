@@ -18,6 +18,8 @@ export interface LineageGraph {
     id: string;
     type: "run" | "model_version" | "dataset_version" | "commit";
     label: string;
+    /** For runs: seed, params, uncommitted diff and environment. */
+    details?: Record<string, string>;
   }[];
   edges: { from: string; to: string; kind: string }[];
 }

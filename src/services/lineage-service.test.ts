@@ -27,6 +27,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const COMMIT = `commit:${"a".repeat(40)}`;
 const ids = (graph: { nodes: { id: string }[] }) => graph.nodes.map((n) => n.id).sort();
 
 describe("LineageService", () => {
@@ -40,6 +41,21 @@ describe("LineageService", () => {
       experimentName: "lin",
       name: "trial",
       parentId: sweep.id,
+      params: { seed: "7", lr: "0.1", depth: "4" },
+    });
+    await tracking.runs.setCapture(train.id, {
+      code: {
+        commit: COMMIT.slice("commit:".length),
+        dirty: true,
+        diff: { digest: "sha256:d1ff", size: 321 },
+      },
+      seed: { root: 7 },
+      environment: {
+        os: { type: "Linux", release: "6.1" },
+        hostname: "trainer-1",
+        node: { version: "v20.20.2" },
+        python: { version: "3.11.2" },
+      },
     });
     await store.runs.addIo(train.id, "input", [
       { kind: "dataset", name: "digits", version: "v2", digest: "sha256:d2", context: "training" },
@@ -78,6 +94,7 @@ describe("LineageService", () => {
         `run:${sweep.id}`,
         "dataset:digits@v2",
         `run:${predict.id}`,
+        COMMIT,
       ].sort(),
     );
     expect(fromModel.edges).toEqual(
@@ -88,6 +105,14 @@ describe("LineageService", () => {
         { from: "model:clf/1", to: `run:${predict.id}`, kind: "input" },
       ]),
     );
+    // What else decided the training run's result travels with its node.
+    expect(fromModel.nodes.find((n) => n.id === `run:${train.id}`)?.details).toEqual({
+      seed: "7",
+      params: "depth=4 lr=0.1",
+      diff: "sha256:d1ff (321 bytes)",
+      environment: "python 3.11.2, node v20.20.2, Linux 6.1, host trainer-1",
+    });
+    expect(fromModel.nodes.find((n) => n.id === COMMIT)?.label).toBe(`${"a".repeat(12)} +diff`);
     // The inference run's other input is upstream of it, not of the model.
     expect(ids(fromModel)).not.toContain("dataset:incoming@v1");
     expect(ids(fromModel)).not.toContain(`run:${other.id}`);
@@ -106,6 +131,7 @@ describe("LineageService", () => {
         `run:${predict.id}`,
         `run:${sweep.id}`,
         `run:${train.id}`,
+        COMMIT,
       ].sort(),
     );
   });

@@ -3,6 +3,7 @@ import { isRunId } from "../domain/ids.js";
 import { isModelRef } from "../domain/model-ref.js";
 import type { Run } from "../domain/run.js";
 import type { MetadataStore } from "../store/metadata-store.js";
+import { runDetails } from "./lineage-run-details.js";
 import type { ModelRegistryService } from "./model-registry-service.js";
 
 export type LineageNodeType = "run" | "model_version" | "dataset_version" | "commit";
@@ -11,6 +12,8 @@ export interface LineageNode {
   id: string;
   type: LineageNodeType;
   label: string;
+  /** For runs: seed, params, uncommitted diff and environment (see lineage-run-details.ts). */
+  details?: Record<string, string>;
 }
 
 /** Edges point from what came first to what was made from it. */
@@ -127,7 +130,12 @@ class Walk {
       this.nodes.set(id, { id, type: "run", label: `${runId} (missing)` });
       return [];
     }
-    this.nodes.set(id, { id, type: "run", label: `${run.name} (${run.kind}, ${run.status})` });
+    this.nodes.set(id, {
+      id,
+      type: "run",
+      label: `${run.name} (${run.kind}, ${run.status})`,
+      details: runDetails(run),
+    });
     const out: string[] = [];
     if (direction === "up") {
       for (const io of run.inputs) {

@@ -260,7 +260,10 @@ describe.skipIf(python === undefined && !process.env.CI)("model registry, end to
     ).toEqual([`run:${infer2.id}`, `run:${infer3.id}`].sort());
 
     const text = await cli("lineage", infer3.id);
-    expect(text).toMatch(/^run serve-3 \(inference, FINISHED\)\nupstream:\n/);
+    expect(text).toMatch(/^run serve-3 \(inference, FINISHED\)\n( {3}\w+: .*\n)*upstream:\n/);
+    // Under each run: what else decided its result.
+    expect(text).toMatch(/^ {3}seed: \d+$/m);
+    expect(text).toMatch(/^ {3}environment: python \d+\.\d+/m);
     expect(text).toContain("<- input: model version digits-clf v1 [production]");
     expect(text).toContain("<- input: dataset version incoming@v2");
     expect(text).toContain(`<- code: commit ${commitA.slice(0, 12)} (main)`);

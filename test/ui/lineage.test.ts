@@ -101,6 +101,9 @@ describe("lineage page", () => {
     );
     const rows = page.getByRole("table", { name: "Lineage nodes" }).locator("tbody tr");
     const run = rows.filter({ hasText: "train-asof" });
+    // The run's seed and params travel with its node.
+    expect(await run.textContent()).toContain("params: source=asof");
+    expect(await run.textContent()).toMatch(/seed: \d+/);
     expect(await run.getByRole("link", { name: "open" }).getAttribute("href")).toBe(
       `/runs/${seed.runs.asof}`,
     );

@@ -116,6 +116,7 @@ export const LineageGraph = Type.Object({
         Type.Literal("commit"),
       ]),
       label: Type.String(),
+      details: Type.Optional(Type.Record(Type.String(), Type.String())),
     }),
   ),
   edges: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), kind: Type.String() })),

@@ -7,6 +7,8 @@ export interface LineageNode {
   id: string;
   type: LineageNodeType;
   label: string;
+  /** For runs: seed, params, uncommitted diff and environment. */
+  details?: Record<string, string>;
 }
 
 export interface LineageEdge {

@@ -84,6 +84,13 @@ export function LineagePage() {
                     <td>{TYPE_LABEL[n.type]}</td>
                     <td>
                       <code>{n.label}</code>
+                      {n.details
+                        ? Object.entries(n.details).map(([key, value]) => (
+                            <div key={key} className="muted">
+                              {key}: <code>{value}</code>
+                            </div>
+                          ))
+                        : null}
                     </td>
                     <td>
                       {page ? <Link href={page}>open</Link> : <span className="muted">—</span>}
