@@ -28,15 +28,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real listening server on a free port over a temporary SQLite file and blob folder. */
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * A real listening server on a free port over a temporary blob folder and a
+ * temporary SQLite file, or the store at `storeUrl`; `afterClose` runs once
+ * it has stopped (to drop a test database).
+ */
+export async function startTestServer(
+  options: { storeUrl?: string; afterClose?: () => Promise<void> } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "lockstep-http-"));
   const blobsDir = join(dir, "blobs");
   const server: RunningServer = await startServer({
     host: "127.0.0.1",
     port: 0,
-    storeUrl: `sqlite:${join(dir, "lockstep.db")}`,
+    storeUrl: options.storeUrl ?? `sqlite:${join(dir, "lockstep.db")}`,
     blobsUrl: blobsDir,
+  }).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   return {
     url: server.url,
@@ -59,6 +68,7 @@ export async function startTestServer(): Promise<TestServer> {
     },
     async close() {
       await server.close();
+      await options.afterClose?.();
       rmSync(dir, { recursive: true, force: true });
     },
   };

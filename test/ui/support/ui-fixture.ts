@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Lockstep } from "../../../src/sdk/lockstep.js";
-import { startServer } from "../../../src/server/start-server.js";
 import { findUiDir } from "../../../src/server/ui-routes.js";
 import { CLI, execCli } from "../../cli/run-cli.js";
 import { startTestServer, type TestServer } from "../../http/support/test-server.js";
@@ -59,45 +58,15 @@ export interface UiFixture {
 
 export type UiStore = "sqlite" | "postgres";
 
-/** The test server's shape over a fresh PostgreSQL database, dropped on close. */
+/** The test server over a fresh PostgreSQL database, dropped on close. */
 async function startPostgresServer(): Promise<TestServer> {
   const db = await createTestDatabase();
-  const dir = mkdtempSync(join(tmpdir(), "lockstep-ui-pg-"));
-  const blobsDir = join(dir, "blobs");
-  const running = await startServer({
-    host: "127.0.0.1",
-    port: 0,
-    storeUrl: db.url,
-    blobsUrl: blobsDir,
-  }).catch(async (error: unknown) => {
-    await db.drop();
-    throw error;
-  });
-  return {
-    url: running.url,
-    dir,
-    blobsDir,
-    async call(method, path, options = {}) {
-      const headers: Record<string, string> = { ...options.headers };
-      let body: string | Uint8Array | undefined = options.raw;
-      if (options.json !== undefined) {
-        headers["content-type"] ??= "application/json";
-        body = JSON.stringify(options.json);
-      }
-      const res = await fetch(running.url + path, { method, headers, body });
-      const text = await res.text();
-      return {
-        status: res.status,
-        body: text === "" ? undefined : JSON.parse(text),
-        headers: res.headers,
-      };
-    },
-    async close() {
-      await running.close();
+  return startTestServer({ storeUrl: db.url, afterClose: db.drop }).catch(
+    async (error: unknown) => {
       await db.drop();
-      rmSync(dir, { recursive: true, force: true });
+      throw error;
     },
-  };
+  );
 }
 
 export async function startUiFixture(store: UiStore = "sqlite"): Promise<UiFixture> {
