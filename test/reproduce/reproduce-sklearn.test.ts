@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../cli/run-cli.js";
 import { git, RunFixture } from "../run/run-support.js";
-import { lockstep } from "./reproduce-support.js";
+import { lockstep, reportOf } from "./reproduce-support.js";
 
 /**
  * The scikit-learn example of issue 3, committed to its own repository,
@@ -50,11 +50,7 @@ describe.skipIf(!sklearn && !process.env.CI)("reproducing examples/python-sklear
     );
     expect(run.code, run.stderr).toBe(0);
     const result = await lockstep(fx, home, ["reproduce", run.runId, "--json"], { cwd: repo });
-    const report = JSON.parse(result.stdout) as {
-      verdict: string;
-      metrics: Array<{ key: string; status: string; points: number }>;
-      artifacts: Array<{ path: string; status: string }>;
-    };
+    const report = reportOf(result);
     expect(report.verdict, result.stderr).toBe("identical");
     expect(result.code).toBe(0);
     expect(report.metrics.map((m) => [m.key, m.status, m.points])).toEqual([

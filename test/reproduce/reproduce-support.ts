@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ReproductionReport } from "../../src/domain/reproduction/reproduction-report.js";
 import { execCli } from "../cli/run-cli.js";
 import { git, type RunFixture } from "../run/run-support.js";
 
@@ -31,6 +32,15 @@ export async function lockstep(
     env: { ...base, LOCKSTEP_HOME: home, ...options.env },
   });
   return { ...result, runId: /lockstep: run ([0-9a-f]{32})/.exec(result.stderr)?.[1] ?? "" };
+}
+
+/** The report `reproduce --json` printed; what it said on stderr when it printed none. */
+export function reportOf(outcome: CliOutcome): ReproductionReport {
+  try {
+    return JSON.parse(outcome.stdout) as ReproductionReport;
+  } catch {
+    throw new Error(`no JSON report (exit ${outcome.code}): ${outcome.stderr}`);
+  }
 }
 
 /**

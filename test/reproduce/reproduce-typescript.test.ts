@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../cli/run-cli.js";
 import { git, RunFixture } from "../run/run-support.js";
-import { type CliOutcome, lockstep } from "./reproduce-support.js";
+import { lockstep, reportOf } from "./reproduce-support.js";
 
 /**
  * Node projects in their own repositories, recorded by `lockstep run` and
@@ -21,14 +21,6 @@ import { type CliOutcome, lockstep } from "./reproduce-support.js";
  * working copy's are reused while its lockfile is the recorded one; otherwise
  * the reproduction needs `--install` (`npm ci`) or names what is missing.
  */
-
-interface Report {
-  verdict: string;
-  factors: Record<string, "same" | { differs: Array<{ item: string; a: unknown; b: unknown }> }>;
-  metrics: Array<{ key: string; status: string; points: number }>;
-  artifacts: Array<{ path: string; status: string }>;
-  missing: string[];
-}
 
 const fx = new RunFixture();
 let home: string;
@@ -38,14 +30,6 @@ beforeAll(async () => {
   home = fx.tempDir("lockstep-home-");
 });
 afterAll(() => fx.close());
-
-function reportOf(outcome: CliOutcome): Report {
-  try {
-    return JSON.parse(outcome.stdout) as Report;
-  } catch {
-    throw new Error(`no JSON report (exit ${outcome.code}): ${outcome.stderr}`);
-  }
-}
 
 /** The version installed in the repository's own node_modules, for the example's lockfile. */
 function installed(name: string): string {

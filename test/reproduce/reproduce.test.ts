@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunDiff } from "../../src/domain/reproduction/reproduction-report.js";
+import type { FactorName, Factors } from "../../src/domain/reproduction/reproduction-types.js";
 import { git, RunFixture } from "../run/run-support.js";
-import { lockstep, makeRepo, PYTHON, TRAIN_PY } from "./reproduce-support.js";
+import { lockstep, makeRepo, PYTHON, reportOf, TRAIN_PY } from "./reproduce-support.js";
 
 /**
  * `lockstep reproduce` and `lockstep diff` end to end: real git repositories,
@@ -20,27 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => fx.close());
 
-type Report = {
-  verdict: string;
-  reproduction: string | null;
-  factors: Record<
-    string,
-    | "same"
-    | { differs: Array<{ item: string; a: string | null; b: string | null; likelihood?: string }> }
-  >;
-  metrics: Array<{
-    key: string;
-    status: string;
-    points: number;
-    maxRelative: number;
-    firstDivergence: { step: number } | null;
-  }>;
-  artifacts: Array<{ path: string; status: string }>;
-  missing: string[];
-  nondeterminism: { summary: string; causes: string[] } | null;
-};
-
-const FACTORS = ["code", "data", "seed", "params", "environment"];
+const FACTORS: FactorName[] = ["code", "data", "seed", "params", "environment"];
 
 /** Folders on PATH whose `python3` differ in version: two runtimes to tell apart. */
 const pythonVersions = (() => {
@@ -83,27 +65,21 @@ async function record(repo: string, args: string[]): Promise<string> {
 
 async function reproduce(repo: string, runId: string, extra: string[] = []) {
   const result = await lockstep(fx, home, ["reproduce", runId, "--json", ...extra], { cwd: repo });
-  let report: Report;
-  try {
-    report = JSON.parse(result.stdout) as Report;
-  } catch {
-    throw new Error(`no JSON report (exit ${result.code}): ${result.stdout}\n${result.stderr}`);
-  }
-  return { code: result.code, report, stderr: result.stderr };
+  return { code: result.code, report: reportOf(result), stderr: result.stderr };
 }
 
-async function diff(repo: string, a: string, b: string): Promise<Report> {
+async function diff(repo: string, a: string, b: string): Promise<RunDiff> {
   const result = await lockstep(fx, home, ["diff", a, b, "--json"], { cwd: repo });
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as Report;
+  return JSON.parse(result.stdout) as RunDiff;
 }
 
 /** The factors that differ, by name. */
-function differing(report: Report): string[] {
+function differing(report: { factors: Factors }): string[] {
   return FACTORS.filter((f) => report.factors[f] !== "same");
 }
 
-function differences(report: Report, factor: string) {
+function differences(report: { factors: Factors }, factor: FactorName) {
   const value = report.factors[factor];
   return value === "same" || value === undefined ? [] : value.differs;
 }
