@@ -12,17 +12,9 @@ import { LockstepApiError } from "./lockstep-api-error.js";
 /** A version as listings return it: with its source run's latest metrics. */
 export type ListedModelVersion = ModelVersion & { runMetrics?: Record<string, number | string> };
 
-export interface LineageGraph {
-  root: string;
-  nodes: {
-    id: string;
-    type: "run" | "model_version" | "dataset_version" | "commit";
-    label: string;
-    /** For runs: seed, params, uncommitted diff and environment. */
-    details?: Record<string, string>;
-  }[];
-  edges: { from: string; to: string; kind: string }[];
-}
+import type { LineageGraph } from "../domain/lineage.js";
+
+export type { LineageGraph };
 
 const enc = encodeURIComponent;
 

@@ -1,34 +1,11 @@
 import { BadRequestError, NotFoundError } from "../domain/errors.js";
 import { isRunId } from "../domain/ids.js";
+import type { LineageEdge, LineageGraph, LineageNode } from "../domain/lineage.js";
 import { isModelRef } from "../domain/model-ref.js";
 import type { Run } from "../domain/run.js";
 import type { MetadataStore } from "../store/metadata-store.js";
 import { runDetails } from "./lineage-run-details.js";
 import type { ModelRegistryService } from "./model-registry-service.js";
-
-export type LineageNodeType = "run" | "model_version" | "dataset_version" | "commit";
-
-export interface LineageNode {
-  id: string;
-  type: LineageNodeType;
-  label: string;
-  /** For runs: seed, params, uncommitted diff and environment (see lineage-run-details.ts). */
-  details?: Record<string, string>;
-}
-
-/** Edges point from what came first to what was made from it. */
-export interface LineageEdge {
-  from: string;
-  to: string;
-  /** "input", "output", "registered", "code", "parent". */
-  kind: string;
-}
-
-export interface LineageGraph {
-  root: string;
-  nodes: LineageNode[];
-  edges: LineageEdge[];
-}
 
 /** Resolves a dataset reference to the version string run_io records (`vN`). */
 export type DatasetResolver = (ref: string) => Promise<{ name: string; version: string }>;
