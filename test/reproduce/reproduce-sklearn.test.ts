@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../cli/run-cli.js";
 import { git, RunFixture } from "../run/run-support.js";
-import { lockstep, reportOf } from "./reproduce-support.js";
+import { recordAndReproduce } from "./reproduce-support.js";
 
 /**
  * The scikit-learn example of issue 3, committed to its own repository,
@@ -29,28 +29,19 @@ describe.skipIf(!sklearn && !process.env.CI)("reproducing examples/python-sklear
     git(repo, "add", "-A");
     git(repo, "commit", "-qm", "example");
     const home = fx.tempDir("lockstep-home-");
-    const run = await lockstep(
-      fx,
-      home,
-      [
-        "run",
-        "--seed",
-        "7",
-        "--param",
-        "epochs=3",
-        "--output",
-        "model-summary.json",
-        "--",
-        "/usr/bin/python3",
-        "train.py",
-        "--out",
-        "model-summary.json",
-      ],
-      { cwd: repo },
-    );
-    expect(run.code, run.stderr).toBe(0);
-    const result = await lockstep(fx, home, ["reproduce", run.runId, "--json"], { cwd: repo });
-    const report = reportOf(result);
+    const { result, report } = await recordAndReproduce(fx, home, repo, [
+      "--seed",
+      "7",
+      "--param",
+      "epochs=3",
+      "--output",
+      "model-summary.json",
+      "--",
+      "/usr/bin/python3",
+      "train.py",
+      "--out",
+      "model-summary.json",
+    ]);
     expect(report.verdict, result.stderr).toBe("identical");
     expect(result.code).toBe(0);
     expect(report.metrics.map((m) => [m.key, m.status, m.points])).toEqual([

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "vitest";
 import type { ReproductionReport } from "../../src/domain/reproduction/reproduction-report.js";
 import { execCli } from "../cli/run-cli.js";
 import { git, type RunFixture } from "../run/run-support.js";
@@ -41,6 +42,22 @@ export function reportOf(outcome: CliOutcome): ReproductionReport {
   } catch {
     throw new Error(`no JSON report (exit ${outcome.code}): ${outcome.stderr}`);
   }
+}
+
+/**
+ * Records `lockstep run RUN_ARGS` in `repo` (it must succeed), then
+ * `lockstep reproduce --json` of that run from the same folder.
+ */
+export async function recordAndReproduce(
+  fixture: RunFixture,
+  home: string,
+  repo: string,
+  runArgs: string[],
+): Promise<{ runId: string; result: CliOutcome; report: ReproductionReport }> {
+  const run = await lockstep(fixture, home, ["run", ...runArgs], { cwd: repo });
+  expect(run.code, run.stderr).toBe(0);
+  const result = await lockstep(fixture, home, ["reproduce", run.runId, "--json"], { cwd: repo });
+  return { runId: run.runId, result, report: reportOf(result) };
 }
 
 /**

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../cli/run-cli.js";
 import { git, RunFixture } from "../run/run-support.js";
-import { lockstep, reportOf } from "./reproduce-support.js";
+import { lockstep, recordAndReproduce, reportOf } from "./reproduce-support.js";
 
 /**
  * Node projects in their own repositories, recorded by `lockstep run` and
@@ -74,29 +74,19 @@ function typescriptProject(): string {
 describe("reproducing examples/typescript", () => {
   it("reuses the recorded working copy's node_modules and reproduces identically", async () => {
     const repo = typescriptProject();
-    const run = await lockstep(
-      fx,
-      home,
-      [
-        "run",
-        "--seed",
-        "7",
-        "--output",
-        "model-summary.json",
-        "--",
-        process.execPath,
-        "--import",
-        "tsx",
-        "train.ts",
-        "--out",
-        "model-summary.json",
-      ],
-      { cwd: repo },
-    );
-    expect(run.code, run.stderr).toBe(0);
-
-    const result = await lockstep(fx, home, ["reproduce", run.runId, "--json"], { cwd: repo });
-    const report = reportOf(result);
+    const { runId, result, report } = await recordAndReproduce(fx, home, repo, [
+      "--seed",
+      "7",
+      "--output",
+      "model-summary.json",
+      "--",
+      process.execPath,
+      "--import",
+      "tsx",
+      "train.ts",
+      "--out",
+      "model-summary.json",
+    ]);
     expect(report.verdict, result.stderr).toBe("identical");
     expect(result.code).toBe(0);
     expect(report.metrics.map((m) => [m.key, m.status, m.points])).toEqual([
@@ -123,7 +113,7 @@ describe("reproducing examples/typescript", () => {
       readFileSync(lockfile, "utf8").replace('"lockfileVersion"', '"x": 1, "lockfileVersion"'),
     );
     git(repo, "commit", "-qam", "new lockfile");
-    const stale = await lockstep(fx, home, ["reproduce", run.runId, "--json"], { cwd: repo });
+    const stale = await lockstep(fx, home, ["reproduce", runId, "--json"], { cwd: repo });
     const staleReport = reportOf(stale);
     expect(staleReport.verdict, stale.stderr).toBe("not_reproducible");
     expect(stale.code).toBe(4);
