@@ -48,7 +48,9 @@ export function readSweepText(text: string): unknown {
   try {
     return parseYaml(text);
   } catch (error) {
-    throw new BadRequestError(`invalid sweep spec: not YAML or JSON (${(error as Error).message})`);
+    // The parser's message ends in a code frame over several lines: keep its first.
+    const reason = ((error as Error).message.split("\n")[0] ?? "").replace(/:$/, "");
+    throw new BadRequestError(`invalid sweep spec: not YAML or JSON (${reason})`);
   }
 }
 

@@ -145,6 +145,10 @@ parameters:
 
   it("refuses text that is neither YAML nor JSON", () => {
     expect(() => readSweepText("a: [1, 2")).toThrow(/invalid sweep spec: not YAML or JSON/);
+    // One line, naming where: the CLI prints one `error:` line.
+    expect(() => readSweepText("{bad\n")).toThrow(
+      /^invalid sweep spec: not YAML or JSON \([^\n]*line 2, column 1\)$/,
+    );
   });
 });
 
