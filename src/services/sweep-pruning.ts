@@ -1,6 +1,6 @@
 import type { MetadataStore } from "../store/metadata-store.js";
 import type { TrialRecord } from "../store/sweep-store.js";
-import { isPromotable, reachedRungs } from "../sweeps/asha.js";
+import { isPromotable, reachedRungs, rungResource } from "../sweeps/asha.js";
 import type { EarlyStoppingSpec, SweepSpec } from "../sweeps/sweep-spec.js";
 
 /** The most points of the intermediate metric read to find rungs. */
@@ -68,9 +68,12 @@ async function newRungs(
   runId: string,
 ): Promise<{ rung: number; value: number }[]> {
   const passed = await store.sweeps.rungsRecorded(trial.sweepId, trial.index, trial.attempt);
+  // Only points from the next rung's step on can place it on a new rung: a
+  // renewal every 250 ms must not re-read the whole history.
   const points = await store.metrics.history({
     runId,
     key: early.metric,
+    startStep: rungResource(early, passed),
     offset: 0,
     limit: HISTORY_LIMIT,
   });
