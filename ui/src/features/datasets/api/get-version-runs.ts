@@ -1,12 +1,17 @@
 import { apiGet } from "../../../lib/api";
 import { useAsync } from "../../../lib/use-async";
-import type { LineageGraph } from "../../lineage/api/get-lineage";
 
 export interface VersionRun {
   runId: string;
   label: string;
   /** "input" when the run read the version, "output" when it wrote it. */
   use: "input" | "output";
+}
+
+interface LineageGraph {
+  root: string;
+  nodes: { id: string; type: string; label: string }[];
+  edges: { from: string; to: string; kind: string }[];
 }
 
 /**

@@ -1,14 +1,27 @@
-import type { LineageGraph } from "../../../../../src/domain/lineage.js";
 import { apiGet } from "../../../lib/api";
 import { useAsync } from "../../../lib/use-async";
 
-// The server's own type: the page reads exactly what the route returns.
-export type {
-  LineageEdge,
-  LineageGraph,
-  LineageNode,
-  LineageNodeType,
-} from "../../../../../src/domain/lineage.js";
+export type LineageNodeType = "run" | "model_version" | "dataset_version" | "commit";
+
+export interface LineageNode {
+  id: string;
+  type: LineageNodeType;
+  label: string;
+  /** For runs: seed, params, uncommitted diff and environment. */
+  details?: Record<string, string>;
+}
+
+export interface LineageEdge {
+  from: string;
+  to: string;
+  kind: string;
+}
+
+export interface LineageGraph {
+  root: string;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+}
 
 export function getLineage(ref: string, signal: AbortSignal): Promise<LineageGraph> {
   return apiGet<LineageGraph>(`/lineage?ref=${encodeURIComponent(ref)}`, signal);

@@ -1,7 +1,14 @@
-import type { LineageEdge as Edge, LineageNode } from "../../../../../src/domain/lineage.js";
-
-/** The layout needs only where an edge goes, not why. */
-type LineageEdge = Pick<Edge, "from" | "to">;
+/** The graph's shape (get-lineage.ts); no imports, so tests load this file anywhere. */
+type NodeType = "run" | "model_version" | "dataset_version" | "commit";
+interface LineageNode {
+  id: string;
+  type: NodeType;
+  label: string;
+}
+interface LineageEdge {
+  from: string;
+  to: string;
+}
 
 export const NODE_WIDTH = 230;
 export const NODE_HEIGHT = 46;
@@ -21,7 +28,7 @@ export interface Layout {
   height: number;
 }
 
-const TYPE_ORDER: Record<LineageNode["type"], number> = {
+const TYPE_ORDER: Record<NodeType, number> = {
   commit: 0,
   dataset_version: 1,
   run: 2,
