@@ -80,6 +80,26 @@ describe("MetricsFileTailer", () => {
     ]);
     expect(tailer.skipped).toBe(1);
   });
+
+  it("delivers each line once when stopped while reads are in flight", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-tailer-"));
+    temps.push(dir);
+    for (let attempt = 0; attempt < 30; attempt++) {
+      const file = join(dir, `m${attempt}.jsonl`);
+      writeFileSync(file, "");
+      let count = 0;
+      const tailer = new MetricsFileTailer({ path: file, sink: () => count++, pollMs: 1 });
+      tailer.start();
+      // Writes arriving while reads are under way queue another read; the stop
+      // comes in the middle of that.
+      for (let i = 0; i < 20; i++) {
+        appendFileSync(file, `{"key":"x","value":${i},"step":${i}}\n`.repeat(100));
+        await new Promise((r) => setImmediate(r));
+      }
+      await tailer.stop();
+      expect(count).toBe(2000);
+    }
+  });
 });
 
 describe("processTree", () => {

@@ -41,6 +41,7 @@ export class MetricsFileTailer {
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
   private again = false;
+  private stopped = false;
 
   constructor(options: MetricsFileTailerOptions) {
     this.options = options;
@@ -59,6 +60,9 @@ export class MetricsFileTailer {
 
   /** Reads what remains, takes an unterminated last line as complete, and stops. */
   async stop(): Promise<void> {
+    // No read may start after this one: two reads from the same offset would
+    // log the same lines twice.
+    this.stopped = true;
     this.watcher?.close();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
@@ -70,6 +74,7 @@ export class MetricsFileTailer {
   }
 
   private poke(): void {
+    if (this.stopped) return;
     if (this.reading) {
       this.again = true;
       return;
