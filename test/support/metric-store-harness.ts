@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
-import pg from "pg";
 import type { MetricPoint } from "../../src/domain/metric.js";
 import type { Database } from "../../src/store/database.js";
 import { KyselyMetricStore } from "../../src/store/metrics/kysely-metric-store.js";
 import { writeMetricsPostgres } from "../../src/store/metrics/postgres-metric-writer.js";
 import { SqliteMetricWriter } from "../../src/store/metrics/sqlite-metric-writer.js";
 import { type Dialect, migrationProvider } from "../../src/store/migrations/migrations.js";
+import { createPostgresPool } from "../../src/store/postgres/postgres-pool.js";
 
 /** A real database with the schema, a run factory and the dialect's metric writer (tests only). */
 export interface MetricHarness {
@@ -52,14 +52,8 @@ export async function openPostgresHarness(
   target: { url: string; drop: () => Promise<void> },
   poolSize = 10,
 ): Promise<MetricHarness> {
-  const pool = new pg.Pool({
-    connectionString: target.url,
-    max: poolSize,
-    types: {
-      getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === 20 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
-  });
+  // The server's own pool: its types, and an idle client dropped at teardown is no crash.
+  const pool = createPostgresPool(target.url, poolSize);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     ...(await prepare("postgres", db)),

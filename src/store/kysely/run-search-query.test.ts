@@ -4,7 +4,6 @@ import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import fc from "fast-check";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, postgresAvailable } from "../../../test/support/postgres.js";
 import { BadRequestError } from "../../domain/errors.js";
@@ -15,6 +14,7 @@ import type { Comparison, ComparisonOp, Filter, OrderBy } from "../../domain/sea
 import type { Database } from "../database.js";
 import type { RunSearch } from "../metadata-store.js";
 import { migrationProvider } from "../migrations/migrations.js";
+import { createPostgresPool } from "../postgres/postgres-pool.js";
 import { likeToGlob, runSearchQuery } from "./run-search-query.js";
 
 type Dialect = "sqlite" | "postgres";
@@ -48,7 +48,7 @@ async function openSqlite(): Promise<Opened & { raw: SqliteDatabase.Database }> 
 async function openPostgres(): Promise<Opened> {
   const { url, drop } = await createTestDatabase();
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
+    dialect: new PostgresDialect({ pool: createPostgresPool(url, 2) }),
   });
   await migrate(db, "postgres");
   return {

@@ -20,8 +20,8 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-export function createPostgresPool(connectionString: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString, types, max: 10 });
+export function createPostgresPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, types, max });
   // An idle client losing its connection must not crash the process.
   pool.on("error", () => {});
   return pool;
