@@ -42,6 +42,8 @@ export interface BlobStore {
   /** The whole blob, verified; throws `BlobCorruptError` if it does not match. */
   getBytes(digest: string): Promise<Uint8Array | undefined>;
   has(digest: string): Promise<boolean>;
+  /** `stat` for many digests at once, in order (cheaper than one by one). */
+  statMany(digests: readonly string[]): Promise<({ size: number } | undefined)[]>;
   stat(digest: string): Promise<{ size: number } | undefined>;
   /**
    * When the bytes were written (ms since the epoch), if the store knows;
@@ -55,12 +57,31 @@ export interface BlobStore {
   /** Re-hashes the stored bytes. */
   verify(digest: string): Promise<"ok" | "missing" | "corrupt">;
   /**
-   * The stored bytes as they are, NOT re-hashed: only for senders whose
-   * receiver verifies every blob against its digest (pack downloads).
+   * The blobs' pack frames (see pack-codec), in order, the bytes as stored
+   * and NOT re-hashed: only for senders whose receiver verifies every blob
+   * against its digest (pack downloads). A store that keeps frames side by
+   * side hands out whole runs of them at once. Throws `NotFoundError` naming
+   * a blob that is not stored.
    */
-  getUnverified(digest: string): Promise<Uint8Array | undefined>;
+  frames(digests: readonly string[]): AsyncIterable<Uint8Array>;
   /** Many puts made durable together; see BlobBatch. */
   batch(): BlobBatch;
+  /**
+   * Gives back the space of deleted blobs where deleting did not (blobs
+   * stored together); garbage collection calls it after deleting.
+   */
+  compact?(): Promise<CompactionReport>;
+  /** Releases files and handles; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+export interface CompactionReport {
+  /** Packs removed because no blob in them is used any more. */
+  packsRemoved: number;
+  /** Packs whose live blobs were copied into a smaller pack. */
+  packsRewritten: number;
+  /** Disk space given back. */
+  bytesFreed: number;
 }
 
 /**
@@ -75,6 +96,12 @@ export interface BlobBatch {
    * stages them; resolves once there is room for more (writes overlap).
    */
   add(digest: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Optionally, where to receive the next blob's bytes so that `add` need not
+   * copy them: exactly `size` bytes, to be filled and then passed to `add`
+   * before anything else is placed or added. Undefined: use a buffer of your own.
+   */
+  place?(digest: string, size: number): Uint8Array | undefined;
   /** Which added blobs were written and which the store already held. */
   commit(): Promise<{ stored: string[]; present: string[] }>;
   abort(): Promise<void>;

@@ -19,7 +19,7 @@ describe("openBlobStore", () => {
     const store = await openBlobStore(url);
     const { digest } = await store.put(Buffer.from("hello"));
     expect(Buffer.from((await store.getBytes(digest)) ?? []).toString()).toBe("hello");
-    expect((await readdir(folder)).sort()).toEqual(["sha256", "tmp"]);
+    expect((await readdir(folder)).sort()).toEqual(["packs", "sha256", "tmp"]);
   }
 
   it("opens a plain path, creating the folder", async () => {

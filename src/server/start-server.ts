@@ -48,6 +48,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     await app.close().catch(() => {});
+    await blobs.close();
     await store.close();
     throw error;
   }
@@ -60,6 +61,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         try {
           await app.close();
         } finally {
+          await blobs.close();
           await store.close();
         }
       })();

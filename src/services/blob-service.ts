@@ -1,10 +1,10 @@
 import { Readable } from "node:stream";
 import type { BlobSource, BlobStore, StoredBlob } from "../blobs/blob-store.js";
 import { isDigest, parseDigest } from "../blobs/digest.js";
-import { decodePack, PACK_END, PACK_MAGIC, packFrameHeader } from "../blobs/pack/pack-codec.js";
+import { PACK_END, PACK_MAGIC, PackDecoder, type PackEntry } from "../blobs/pack/pack-codec.js";
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from "../domain/errors.js";
-import { mapLimit } from "./map-limit.js";
 import type { RecentBlobs } from "./recent-blobs.js";
+import { piecesOf } from "./stream-pieces.js";
 
 export const MISSING_QUERY_MAX = 10_000;
 /** Limits of one uploaded pack: staged bytes sit in temp files until it is complete. */
@@ -12,8 +12,6 @@ export const PACK_LIMITS = { maxBlobs: 10_000, maxBlobBytes: 16 * 1024 * 1024 };
 export const PACK_MAX_BYTES = 256 * 1024 * 1024;
 /** Digests per download pack. */
 export const UNPACK_MAX = 10_000;
-/** Blob reads ahead of the one being sent. */
-const READ_AHEAD = 8;
 
 export interface PackUploadResult {
   /** Blobs written by this pack. */
@@ -39,7 +37,7 @@ export class BlobService {
       });
     }
     const unique = [...new Set(digests)];
-    const present = await mapLimit(unique, 32, (d) => this.deps.blobs.has(d));
+    const present = await this.deps.blobs.statMany(unique);
     const now = this.deps.now();
     const missing: string[] = [];
     unique.forEach((digest, i) => {
@@ -60,22 +58,35 @@ export class BlobService {
   /**
    * Stores every blob of a pack, each checked against its digest as it
    * arrives. All or nothing: a malformed pack, a mismatch or a cut stream
-   * stores none of its blobs.
+   * stores none of its blobs. Bytes are received straight into the store's
+   * write buffers where it offers them.
    */
-  async putPack(source: AsyncIterable<Uint8Array>): Promise<PackUploadResult> {
+  async putPack(source: Readable | AsyncIterable<Uint8Array>): Promise<PackUploadResult> {
     const batch = this.deps.blobs.batch();
+    const decoder = new PackDecoder(PACK_LIMITS, (digest, size) => batch.place?.(digest, size));
     const result: PackUploadResult = { stored: 0, present: 0, bytes: 0 };
-    try {
-      for await (const { digest, bytes } of decodePack(source, PACK_LIMITS)) {
-        result.bytes += bytes.byteLength;
-        if (result.bytes > PACK_MAX_BYTES) {
-          throw new PayloadTooLargeError(`A pack holds at most ${PACK_MAX_BYTES} bytes`);
-        }
-        await batch.add(digest, bytes);
+    let adds: Promise<void>[] = [];
+    const onBlob = ({ digest, bytes }: PackEntry) => {
+      result.bytes += bytes.byteLength;
+      if (result.bytes > PACK_MAX_BYTES) {
+        throw new PayloadTooLargeError(`A pack holds at most ${PACK_MAX_BYTES} bytes`);
       }
+      const added = batch.add(digest, bytes);
+      added.catch(() => undefined);
+      adds.push(added);
+    };
+    try {
+      for await (const piece of piecesOf(source)) {
+        decoder.push(piece, onBlob);
+        await Promise.all(adds);
+        adds = [];
+      }
+      decoder.end();
     } catch (error) {
+      // A blob that failed its check is the cause of whatever the decoder hit after it.
+      const refused = (await Promise.allSettled(adds)).find((r) => r.status === "rejected");
       await batch.abort();
-      throw error;
+      throw refused ? refused.reason : error;
     }
     // Counted once each, however often a pack repeats a blob.
     const { stored, present } = await batch.commit();
@@ -100,30 +111,18 @@ export class BlobService {
         issues: [{ path: `digests.${bad}`, message: problem }],
       });
     }
-    const present = await mapLimit(digests, 32, (d) => this.deps.blobs.has(d));
+    const present = await this.deps.blobs.statMany(digests);
     const absent = digests.find((_, i) => !present[i]);
     if (absent !== undefined) throw new NotFoundError(`blob ${absent} not found`);
-    const blobs = this.deps.blobs;
-    async function* frames(): AsyncGenerator<Uint8Array> {
-      yield PACK_MAGIC;
-      const reads: Promise<Uint8Array | undefined>[] = [];
-      let next = 0;
-      for (let k = 0; k < digests.length; k++) {
-        while (next < digests.length && reads.length < READ_AHEAD) {
-          const read = blobs.getUnverified(digests[next++] as string);
-          read.catch(() => undefined);
-          reads.push(read);
-        }
-        const digest = digests[k] as string;
-        const bytes = await (reads.shift() as Promise<Uint8Array | undefined>);
-        // Deleted since the check (gc): cutting the stream tells the client.
-        if (!bytes) throw new NotFoundError(`blob ${digest} not found`);
-        yield packFrameHeader(digest, bytes.byteLength);
-        yield bytes;
-      }
-      yield PACK_END;
-    }
-    return Readable.from(frames(), { objectMode: false });
+    const stored = this.deps.blobs.frames(digests);
+    return Readable.from(
+      (async function* () {
+        yield PACK_MAGIC;
+        yield* stored;
+        yield PACK_END;
+      })(),
+      { objectMode: false },
+    );
   }
 
   async open(digest: string): Promise<{ size: number; stream: Readable }> {

@@ -116,6 +116,7 @@ export class GcService {
         report.deletedBytes += stat.size;
       }
     }
+    if (!dryRun && report.deletedBlobs > 0) await this.blobs.compact?.();
     return report;
   }
 

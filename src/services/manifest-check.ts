@@ -3,7 +3,6 @@ import { resolveChunkerParams } from "../blobs/chunking/chunker-params.js";
 import { parseManifest } from "../blobs/manifest/manifest-codec.js";
 import type { Manifest } from "../blobs/manifest/manifest-types.js";
 import { BadRequestError, type ValidationIssue } from "../domain/errors.js";
-import { mapLimit } from "./map-limit.js";
 
 const SHOWN_IN_MESSAGE = 3;
 const MAX_ISSUES = 100;
@@ -48,7 +47,7 @@ export async function checkChunksStored(blobs: BlobStore, manifest: Manifest): P
     });
   });
   const digests = [...chunks.keys()];
-  const stats = await mapLimit(digests, 32, (d) => blobs.stat(d));
+  const stats = await blobs.statMany(digests);
   const missing: string[] = [];
   const issues: ValidationIssue[] = [];
   let wrongSize: string | undefined;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildManifest } from "../../src/blobs/manifest/build-manifest.js";
 import { startTestServer, type TestServer } from "../sdk/test-server.js";
 import {
-  blobPath,
+  blobLocation,
   cliFor,
   expectOneLineError,
   randomBytesFrom,
@@ -113,13 +113,13 @@ describe("faults", { timeout: 180_000 }, () => {
 
     const manifest = (await buildManifest(folder)).manifest;
     const digest = manifest.files[0]?.chunks[1]?.digest as string;
-    const path = blobPath(server.dir, digest);
+    const { path, offset } = blobLocation(server.dir, digest);
     chmodSync(path, 0o644);
     const fd = openSync(path, "r+");
     const byte = Buffer.alloc(1);
-    readSync(fd, byte, 0, 1, 100);
+    readSync(fd, byte, 0, 1, offset + 100);
     byte[0] = (byte[0] as number) ^ 0xff;
-    writeSync(fd, byte, 0, 1, 100);
+    writeSync(fd, byte, 0, 1, offset + 100);
     closeSync(fd);
 
     const verify = await cli("data", "verify");

@@ -9,6 +9,7 @@ import { getDatasetManifest, listDatasetVersions } from "../../src/sdk/api-datas
 import { addDatasetVersion } from "../../src/sdk/data/add-dataset-version.js";
 import { checkoutManifest } from "../../src/sdk/data/checkout-manifest.js";
 import { startTestServer, type TestServer } from "../sdk/test-server.js";
+import { removeStoredBytes } from "../support/stored-blob.js";
 import { randomBytesFrom, readTree, scratchDir, type Tree, writeTree } from "./data-support.js";
 
 let server: TestServer;
@@ -187,7 +188,7 @@ describe("dataset SDK", { timeout: 180_000 }, () => {
       // The second use finds the cache: the server's blob is not read again.
       const again = await resolveDatasetForRun(api, "my-data.set@v1", home);
       expect(again).toEqual({ envName: "LOCKSTEP_DATA_MY_DATA_SET", dir, io: recorded.inputs[0] });
-      rmSync(join(server.dir, "blobs", "sha256"), { recursive: true, force: true });
+      removeStoredBytes(join(server.dir, "blobs"));
       expect((await resolveDatasetForRun(api, "my-data.set", home)).dir).toBe(dir);
     } finally {
       await ls.close();

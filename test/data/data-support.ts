@@ -12,6 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CLI, type CliResult } from "../cli/run-cli.js";
+import { storedBlobLocation } from "../support/stored-blob.js";
 
 /** A temp folder for one test file. */
 export function scratchDir(prefix: string): string {
@@ -99,9 +100,9 @@ export function spawnCli(args: string[], home: string) {
 }
 
 /** Where the test server's file blob store keeps a blob. */
-export function blobPath(serverDir: string, digest: string): string {
-  const hex = digest.replace(/^sha256:/, "");
-  return join(serverDir, "blobs", "sha256", hex.slice(0, 2), hex.slice(2, 4), hex);
+/** Where the server started by these tests keeps a blob's bytes. */
+export function blobLocation(serverDir: string, digest: string) {
+  return storedBlobLocation(join(serverDir, "blobs"), digest);
 }
 
 /** Exit 1, nothing on stdout, one `error:` line matching `pattern`. */

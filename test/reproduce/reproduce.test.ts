@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunDiff } from "../../src/domain/reproduction/reproduction-report.js";
 import type { FactorName, Factors } from "../../src/domain/reproduction/reproduction-types.js";
 import { git, RunFixture } from "../run/run-support.js";
+import { deleteStoredBlob } from "../support/stored-blob.js";
 import { lockstep, makeRepo, PYTHON, reportOf, TRAIN_PY } from "./reproduce-support.js";
 
 /**
@@ -292,8 +293,7 @@ describe("lockstep reproduce", () => {
       files: Array<{ chunks: Array<{ digest: string }> }>;
     };
     const digest = manifest.files[0]?.chunks[0]?.digest as string;
-    const hex = digest.replace("sha256:", "");
-    rmSync(join(fx.server.dir, "blobs", "sha256", hex.slice(0, 2), hex.slice(2, 4), hex));
+    deleteStoredBlob(join(fx.server.dir, "blobs"), digest);
     const { code, report } = await reproduce(repo, id);
     expect(report.verdict).toBe("not_reproducible");
     expect(code).toBe(4);

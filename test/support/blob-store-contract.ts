@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BlobCorruptError, type BlobStore } from "../../src/blobs/blob-store.js";
-import { BadRequestError } from "../../src/domain/errors.js";
+import { BadRequestError, NotFoundError } from "../../src/domain/errors.js";
 
 /** A store under test plus what the suite needs to reach behind its back. */
 export interface BlobStoreFixture {
@@ -23,6 +23,31 @@ export async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
+}
+
+/** The bytes `frames` hands out for one blob, as stored (not verified). */
+export async function unverifiedBytes(
+  store: BlobStore,
+  digest: string,
+): Promise<Buffer | undefined> {
+  let bytes: Buffer | undefined;
+  try {
+    const raw = await collect(store.frames([digest]));
+    for (const entry of decodeFrames(raw)) bytes = entry;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+  return bytes;
+}
+
+/** Frame bodies of a frames() stream: 37-byte headers (type, digest, u32 length), then bytes. */
+function* decodeFrames(raw: Buffer): Generator<Buffer> {
+  for (let at = 0; at < raw.length; ) {
+    const size = raw.readUInt32BE(at + 33);
+    yield raw.subarray(at + 37, Math.min(raw.length, at + 37 + size));
+    at += 37 + size;
+  }
 }
 
 export async function listAll(store: BlobStore): Promise<string[]> {
@@ -52,6 +77,11 @@ export function describeBlobStore(name: string, open: () => Promise<BlobStoreFix
       expect(stream).toBeDefined();
       expect((await collect(stream as Readable)).byteLength).toBe(0);
       expect(await store.stat(EMPTY)).toEqual({ size: 0 });
+      expect(await store.statMany([ABC, EMPTY, EMPTY])).toEqual([
+        undefined,
+        { size: 0 },
+        { size: 0 },
+      ]);
       expect(await store.verify(EMPTY)).toBe("ok");
       expect(await listAll(store)).toEqual([EMPTY]);
     });
@@ -188,6 +218,7 @@ export function describeBlobStore(name: string, open: () => Promise<BlobStoreFix
       await expect(store.getBytes(digest)).rejects.toBeInstanceOf(BadRequestError);
       await expect(store.has(digest)).rejects.toBeInstanceOf(BadRequestError);
       await expect(store.stat(digest)).rejects.toBeInstanceOf(BadRequestError);
+      await expect(store.statMany([EMPTY, digest])).rejects.toBeInstanceOf(BadRequestError);
       await expect(store.delete(digest)).rejects.toBeInstanceOf(BadRequestError);
       await expect(store.verify(digest)).rejects.toBeInstanceOf(BadRequestError);
     });

@@ -1,36 +1,35 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { BadRequestError } from "../../domain/errors.js";
 import type { BlobBatch } from "../blob-store.js";
 import { digestOf, parseDigest } from "../digest.js";
 import { durabilityBarrier } from "./durability-barrier.js";
-
-/** File-system calls in flight at once (they run on libuv's thread pool). */
-const FS_AT_ONCE = 16;
+import { PackFileWriter } from "./pack-file.js";
+import type { PackIndex } from "./pack-index.js";
 
 export interface FsBatchDeps {
-  blobDir: string;
-  tempDir: string;
-  pathOf(digest: string): string;
-  stat(digest: string): Promise<{ size: number } | undefined>;
-}
-
-interface Staged {
-  /** Undefined when the store already holds the blob. */
-  temp: string | undefined;
+  packDir: string;
+  index: PackIndex;
+  /** The index's database files, made durable after each commit. */
+  indexFiles: readonly string[];
+  now(): number;
 }
 
 /**
- * Stages each blob in its own temp file (no fsync), then on commit: one
- * durability barrier for all temp files, renames into place, and one more
- * barrier for the folders the renames changed. A crash before the renames
- * leaves only temp files; after them, whole blobs.
+ * Writes the batch's blobs into one pack file, then on commit: a durability
+ * barrier for the file and its folder entry, one index transaction that
+ * makes every blob visible at once, and a barrier for that transaction. A
+ * crash before the index commit leaves an unregistered pack, which the store
+ * scans when it next opens; nothing half-written is ever indexed.
+ *
+ * Blobs are not looked up as they arrive: clients send only what the store
+ * lacked when they asked, and one that arrived meanwhile is caught by the
+ * index commit, its copy left as dead bytes for compaction.
  */
 export class FsBlobBatch implements BlobBatch {
-  private readonly staged = new Map<string, Staged>();
-  private readonly running = new Set<Promise<void>>();
-  private failure: unknown;
+  private writer: PackFileWriter | undefined;
+  private readonly seen = new Set<string>();
   private closed = false;
 
   constructor(private readonly deps: FsBatchDeps) {}
@@ -42,90 +41,48 @@ export class FsBlobBatch implements BlobBatch {
     if (actual !== digest) {
       throw new BadRequestError(`Content digest ${actual} does not match the expected ${digest}`);
     }
-    if (this.failure !== undefined) throw this.failure;
-    if (this.staged.has(digest)) return;
-    const entry: Staged = { temp: undefined };
-    this.staged.set(digest, entry);
-    await this.spawn(async () => {
-      if ((await this.deps.stat(digest))?.size === bytes.byteLength) return;
-      const temp = join(this.deps.tempDir, `${randomUUID()}.tmp`);
-      entry.temp = temp;
-      // Created read-only, like single puts: nothing later can write to a blob.
-      await writeFile(temp, bytes, { flag: "wx", mode: 0o444 });
-    });
+    if (this.seen.has(digest)) return;
+    this.seen.add(digest);
+    await this.writerNow().add(digest, bytes);
+  }
+
+  place(digest: string, size: number): Uint8Array | undefined {
+    if (this.closed || this.seen.has(digest)) return undefined;
+    return this.writerNow().reserve(digest, size);
+  }
+
+  private writerNow(): PackFileWriter {
+    this.writer ??= new PackFileWriter(join(this.deps.packDir, `${randomUUID()}.pack`));
+    return this.writer;
   }
 
   async commit(): Promise<{ stored: string[]; present: string[] }> {
     this.closed = true;
-    await this.drain();
-    if (this.failure !== undefined) {
-      await this.removeTemps();
-      throw this.failure;
-    }
-    const stored = [...this.staged].filter(([, s]) => s.temp !== undefined);
-    const present = [...this.staged].filter(([, s]) => s.temp === undefined).map(([d]) => d);
+    const writer = this.writer;
+    if (writer === undefined) return { stored: [], present: [] };
+    let bytes: number;
     try {
-      await durabilityBarrier(
-        dirname(this.deps.blobDir),
-        stored.map(([, s]) => s.temp as string),
-        [],
-      );
+      bytes = await writer.finish();
+      await durabilityBarrier(dirname(this.deps.packDir), [writer.path], [this.deps.packDir]);
     } catch (error) {
-      await this.removeTemps();
+      await rm(writer.path, { force: true });
       throw error;
     }
-    const changedDirs = new Set<string>();
-    for (const [digest, { temp }] of stored) {
-      await this.spawn(async () => {
-        const finalPath = this.deps.pathOf(digest);
-        const dir = dirname(finalPath);
-        // A racing put may store the same bytes meanwhile; replacing them is harmless.
-        try {
-          await rename(temp as string, finalPath);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-          await mkdir(dir, { recursive: true });
-          await rename(temp as string, finalPath);
-          changedDirs.add(dirname(dir));
-          changedDirs.add(this.deps.blobDir);
-        }
-        changedDirs.add(dir);
-      });
-    }
-    await this.drain();
-    if (this.failure !== undefined) {
-      await this.removeTemps();
-      throw this.failure;
-    }
-    this.staged.clear();
-    await durabilityBarrier(dirname(this.deps.blobDir), [], [...changedDirs]);
-    return { stored: stored.map(([d]) => d), present };
+    const pack = writer.path.slice(this.deps.packDir.length + 1);
+    const added = this.deps.index.addPack(pack, bytes, writer.blobs, this.deps.now());
+    await durabilityBarrier(dirname(this.deps.packDir), this.deps.indexFiles, []);
+    const digests = writer.blobs.map((b) => b.digest);
+    return {
+      stored: digests.filter((d) => added.has(d)),
+      present: digests.filter((d) => !added.has(d)),
+    };
   }
 
   async abort(): Promise<void> {
     this.closed = true;
-    await this.drain();
-    await this.removeTemps();
-  }
-
-  /** Runs `task` alongside others, waiting first while too many run. */
-  private async spawn(task: () => Promise<void>): Promise<void> {
-    while (this.running.size >= FS_AT_ONCE) await Promise.race(this.running);
-    const run = task().catch((error) => {
-      this.failure ??= error;
-    });
-    this.running.add(run);
-    run.finally(() => this.running.delete(run));
-  }
-
-  private async drain(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running]);
-  }
-
-  /** Temp files not yet renamed (a rename that happened moved its file away). */
-  private async removeTemps(): Promise<void> {
-    const temps = [...this.staged.values()].flatMap((s) => (s.temp ? [s.temp] : []));
-    this.staged.clear();
-    await Promise.all(temps.map((t) => rm(t, { force: true })));
+    const writer = this.writer;
+    if (writer === undefined) return;
+    await writer.abandon();
+    await rm(writer.path, { force: true });
   }
 }

@@ -14,7 +14,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { describeBlobStore, listAll, sha256 } from "../../../test/support/blob-store-contract.js";
+import {
+  describeBlobStore,
+  listAll,
+  sha256,
+  unverifiedBytes,
+} from "../../../test/support/blob-store-contract.js";
 import { FsBlobStore } from "./fs-blob-store.js";
 
 async function tempRoot(): Promise<string> {
@@ -49,11 +54,13 @@ describe("FsBlobStore on disk", () => {
   });
 
   const tempFiles = () => readdir(join(root, "tmp"));
+  const packFiles = async () =>
+    (await readdir(join(root, "packs"))).filter((name) => name.endsWith(".pack"));
 
   it("creates its folders, even nested ones", async () => {
     const nested = join(root, "a", "b");
     await FsBlobStore.open(nested);
-    expect((await readdir(nested)).sort()).toEqual(["sha256", "tmp"]);
+    expect((await readdir(nested)).sort()).toEqual(["packs", "sha256", "tmp"]);
   });
 
   it("lays blobs out as read-only files under sha256/ab/cd/<hex>", async () => {
@@ -153,8 +160,11 @@ describe("FsBlobStore on disk", () => {
     expect(Buffer.from((await reopened.getBytes(digest)) ?? []).toString()).toBe("persisted");
   });
 
-  it("makes a batch visible only on commit, as read-only blobs, skipping those it holds", async () => {
-    const held = await store.put(Buffer.from("already here"));
+  it("makes a batch visible only on commit, in one read-only pack, counting those it holds", async () => {
+    const earlier = store.batch();
+    await earlier.add(sha256(Buffer.from("already here")), Buffer.from("already here"));
+    await earlier.commit();
+    const held = { digest: sha256(Buffer.from("already here")) };
     const fresh = Array.from({ length: 40 }, (_, i) => Buffer.from(`blob ${i} `.repeat(i + 1)));
     const batch = store.batch();
     for (const bytes of fresh) await batch.add(sha256(bytes), bytes);
@@ -164,10 +174,14 @@ describe("FsBlobStore on disk", () => {
     const { stored, present } = await batch.commit();
     expect(stored.sort()).toEqual(fresh.map((b) => sha256(b)).sort());
     expect(present).toEqual([held.digest]);
+    const packs = new Set<string>();
     for (const bytes of fresh) {
       expect(Buffer.from((await store.getBytes(sha256(bytes))) ?? []).equals(bytes)).toBe(true);
-      expect((await stat(store.pathOf(sha256(bytes)))).mode & 0o777).toBe(0o444);
+      packs.add(store.locate(sha256(bytes))?.path as string);
     }
+    expect(packs.size).toBe(1);
+    expect((await stat([...packs][0] as string)).mode & 0o777).toBe(0o444);
+    expect(await packFiles()).toHaveLength(2);
     expect(await tempFiles()).toEqual([]);
     await expect(batch.add(held.digest, Buffer.from("late"))).rejects.toThrow(/already committed/);
   });
@@ -182,16 +196,17 @@ describe("FsBlobStore on disk", () => {
     await batch.abort();
     expect(await store.has(sha256(kept))).toBe(false);
     expect(await tempFiles()).toEqual([]);
+    expect(await packFiles()).toEqual([]);
     expect(await listAll(store)).toEqual([]);
   });
 
-  it("hands out stored bytes unverified only through getUnverified", async () => {
+  it("hands out stored bytes unverified only through frames", async () => {
     const { digest } = await store.put(Buffer.from("original"));
     const path = store.pathOf(digest);
     await chmod(path, 0o644);
     await writeFile(path, "tampered");
-    expect(Buffer.from((await store.getUnverified(digest)) ?? []).toString()).toBe("tampered");
+    expect((await unverifiedBytes(store, digest))?.toString()).toBe("tampered");
     await expect(store.getBytes(digest)).rejects.toThrow(/corrupt/);
-    expect(await store.getUnverified(sha256(Buffer.from("absent")))).toBeUndefined();
+    expect(await unverifiedBytes(store, sha256(Buffer.from("absent")))).toBeUndefined();
   });
 });

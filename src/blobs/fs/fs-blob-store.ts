@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  readSync,
+  statSync,
+} from "node:fs";
 import {
   type FileHandle,
   mkdir,
@@ -13,12 +21,13 @@ import {
 } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline, type Readable } from "node:stream";
-import { BadRequestError } from "../../domain/errors.js";
+import { BadRequestError, NotFoundError } from "../../domain/errors.js";
 import {
   type BlobBatch,
   BlobCorruptError,
   type BlobSource,
   type BlobStore,
+  type CompactionReport,
   type PutBlobOptions,
   type StoredBlob,
 } from "../blob-store.js";
@@ -29,7 +38,14 @@ import {
   formatDigest,
   parseDigest,
 } from "../digest.js";
+import { packFrameHeader } from "../pack/pack-codec.js";
 import { FsBlobBatch } from "./fs-blob-batch.js";
+import { isNotFound } from "./fs-errors.js";
+import { compactPacks } from "./pack-compaction.js";
+import { type PackedLocation, PackIndex } from "./pack-index.js";
+import { PackReader } from "./pack-reader.js";
+import { recoverUnindexedPacks } from "./pack-recovery.js";
+import { frameRuns } from "./pack-runs.js";
 
 /** Temp files older than this are left over from a crash. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
@@ -41,35 +57,76 @@ const HEX2 = /^[0-9a-f]{2}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
- * Blobs as read-only files under `<root>/sha256/ab/cd/<hex>`; the two-level
- * fan-out keeps directories small. A put writes `<root>/tmp/<uuid>.tmp` on
- * the same filesystem, fsyncs it and renames it into place, so a crash leaves
- * at most a temp file, which `list` never reports and `open` sweeps once stale.
+ * Blobs on the local file system, in two forms.
+ *
+ * - Loose: one read-only file per blob under `<root>/sha256/ab/cd/<hex>`, for
+ *   single puts (artifacts, manifests, diffs). A put writes
+ *   `<root>/tmp/<uuid>.tmp`, fsyncs it and renames it into place, so a crash
+ *   leaves at most a temp file, which `list` never reports and `open` sweeps.
+ * - Packed: a batch (the chunks of a `data add`) appends its blobs to one
+ *   pack file under `<root>/packs/`, indexed in `<root>/packs/index.sqlite`.
+ *   Creating a file per 64 KiB chunk cost more than everything else in an add.
+ *
+ * Reads look in the index first, then for a loose file. Deleting a packed
+ * blob drops its index entry; `compact` later rewrites packs that are mostly
+ * dead bytes. Packs describe themselves, so a lost index is rebuilt on open.
  */
 export class FsBlobStore implements BlobStore {
   readonly root: string;
   private readonly blobDir: string;
   private readonly tempDir: string;
+  private readonly packDir: string;
+  private readonly index: PackIndex;
+  private readonly packs: PackReader;
 
-  private constructor(root: string) {
+  private constructor(root: string, index: PackIndex) {
     this.root = root;
     this.blobDir = join(root, "sha256");
     this.tempDir = join(root, "tmp");
+    this.packDir = join(root, "packs");
+    this.index = index;
+    this.packs = new PackReader(this.packDir);
   }
 
-  /** Opens (creating if needed) a store at `root` and removes stale temp files. */
+  /**
+   * Opens (creating if needed) a store at `root`, removes stale temp files and
+   * registers packs a crash left out of the index (all of them if it was lost).
+   */
   static async open(root: string): Promise<FsBlobStore> {
-    const store = new FsBlobStore(root);
-    await mkdir(store.blobDir, { recursive: true });
-    await mkdir(store.tempDir, { recursive: true });
-    await store.removeStaleTempFiles(Date.now() - STALE_TEMP_MS);
+    const packDir = join(root, "packs");
+    await mkdir(join(root, "sha256"), { recursive: true });
+    await mkdir(join(root, "tmp"), { recursive: true });
+    await mkdir(packDir, { recursive: true });
+    const indexPath = join(packDir, "index.sqlite");
+    const indexLost = !existsSync(indexPath);
+    const store = new FsBlobStore(root, PackIndex.open(indexPath));
+    const now = Date.now();
+    await store.removeStaleTempFiles(now - STALE_TEMP_MS);
+    await recoverUnindexedPacks(packDir, store.index, {
+      olderThan: indexLost ? now : now - STALE_TEMP_MS,
+      now,
+    });
     return store;
   }
 
-  /** Where a blob lives on disk (for tools and tests). */
+  /** Releases the index and the open pack files. */
+  async close(): Promise<void> {
+    this.packs.close();
+    this.index.close();
+  }
+
+  /** Where a loose blob lives or would live on disk (for tools and tests). */
   pathOf(digest: string): string {
     const { hex } = parseDigest(digest);
     return join(this.blobDir, hex.slice(0, 2), hex.slice(2, 4), hex);
+  }
+
+  /** The file and byte range holding a blob's bytes, packed or loose (for tools and tests). */
+  locate(digest: string): { path: string; offset: number; size: number } | undefined {
+    const packed = this.index.lookup(digest);
+    if (packed) return { path: this.packs.pathOf(packed.pack), ...packed };
+    const stats = statSync(this.pathOf(digest), { throwIfNoEntry: false });
+    return stats ? { path: this.pathOf(digest), offset: 0, size: stats.size } : undefined;
   }
 
   async put(source: BlobSource, options: PutBlobOptions = {}): Promise<StoredBlob> {
@@ -108,32 +165,191 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(digest: string): Promise<Readable | undefined> {
-    let handle: FileHandle;
-    try {
-      handle = await open(this.pathOf(digest), "r");
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
+    const packed = this.lookupPacked(digest);
+    let source: Readable | undefined;
+    if (packed) {
+      source = this.packs.stream(packed.pack, packed.offset, packed.size);
+      if (!source) return undefined;
+    } else {
+      let handle: FileHandle;
+      try {
+        handle = await open(this.pathOf(digest), "r");
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+      source = handle.createReadStream();
     }
     const verifier = createVerifyingStream(digest);
     // Errors reach the reader through `verifier`; pipeline closes the file either way.
-    return pipeline(handle.createReadStream(), verifier, () => {});
+    return pipeline(source, verifier, () => {});
   }
 
   async getBytes(digest: string): Promise<Uint8Array | undefined> {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(this.pathOf(digest));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const bytes = await this.readStored(digest);
+    if (!bytes) return undefined;
     const actual = digestFromHash(createDigestHash().update(bytes));
     if (actual !== digest) throw new BlobCorruptError(digest, actual);
     return bytes;
   }
 
-  async getUnverified(digest: string): Promise<Uint8Array | undefined> {
+  batch(): BlobBatch {
+    return new FsBlobBatch({
+      packDir: this.packDir,
+      index: this.index,
+      indexFiles: [this.index.path, `${this.index.path}-wal`],
+      now: Date.now,
+    });
+  }
+
+  async has(digest: string): Promise<boolean> {
+    return this.statSync(digest) !== undefined;
+  }
+
+  async statMany(digests: readonly string[]): Promise<({ size: number } | undefined)[]> {
+    for (const digest of digests) parseDigest(digest);
+    const packs = new Map<string, boolean>();
+    return this.index.lookupMany(digests).map((packed, i) => {
+      if (!packed) return this.looseStat(digests[i] as string);
+      let exists = packs.get(packed.pack);
+      if (exists === undefined) {
+        exists = this.packs.exists(packed.pack);
+        packs.set(packed.pack, exists);
+      }
+      return exists ? { size: packed.size } : undefined;
+    });
+  }
+
+  async stat(digest: string): Promise<{ size: number } | undefined> {
+    return this.statSync(digest);
+  }
+
+  async writtenAt(digest: string): Promise<number | undefined> {
+    const packed = this.lookupPacked(digest);
+    if (packed) return packed.writtenAt;
+    try {
+      return (await stat(this.pathOf(digest))).mtimeMs;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(digest: string): Promise<boolean> {
+    const unpacked = this.index.delete(digest);
+    try {
+      await unlink(this.pathOf(digest));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return unpacked;
+      throw error;
+    }
+  }
+
+  async *list(): AsyncIterable<string> {
+    yield* this.index.digests();
+    for (const first of await subdirectories(this.blobDir)) {
+      for (const second of await subdirectories(join(this.blobDir, first))) {
+        const dir = join(this.blobDir, first, second);
+        for (const entry of await entriesOf(dir)) {
+          // Anything else in the tree (stray or misplaced files) is not a blob.
+          if (entry.isFile() && HEX64.test(entry.name) && entry.name.startsWith(first + second)) {
+            const digest = formatDigest(entry.name);
+            // A put racing a batch may have left a loose copy too; it is listed once.
+            if (!this.index.lookup(digest)) yield digest;
+          }
+        }
+      }
+    }
+  }
+
+  async verify(digest: string): Promise<"ok" | "missing" | "corrupt"> {
+    const hash = createDigestHash();
+    if (this.lookupPacked(digest)) {
+      const bytes = await this.readStored(digest);
+      if (!bytes) return "missing";
+      hash.update(bytes);
+    } else {
+      try {
+        for await (const chunk of createReadStream(this.pathOf(digest)))
+          hash.update(chunk as Buffer);
+      } catch (error) {
+        if (isNotFound(error)) return "missing";
+        throw error;
+      }
+    }
+    return digestFromHash(hash) === digest ? "ok" : "corrupt";
+  }
+
+  async *frames(digests: readonly string[]): AsyncIterable<Uint8Array> {
+    for (const digest of digests) parseDigest(digest);
+    for (const item of frameRuns(this.index.lookupMany(digests))) {
+      if (typeof item === "number") {
+        const digest = digests[item] as string;
+        const bytes = await this.readLoose(digest);
+        if (!bytes) throw new NotFoundError(`blob ${digest} not found`);
+        yield packFrameHeader(digest, bytes.byteLength);
+        yield bytes;
+        continue;
+      }
+      const bytes = await this.packs.read(item.pack, item.start, item.end - item.start);
+      // Removed (gc compacted it meanwhile) or cut: the receiver sees the stream fail.
+      if (!bytes) throw new NotFoundError(`blob ${digests[item.first]} not found`);
+      if (bytes.byteLength !== item.end - item.start) {
+        throw new BlobCorruptError(digests[item.last] as string, "a pack file cut short");
+      }
+      yield bytes;
+    }
+  }
+
+  /**
+   * Rewrites packs whose blobs are mostly deleted and removes packs with none
+   * left; gc calls it after deleting.
+   */
+  async compact(): Promise<CompactionReport> {
+    return compactPacks({
+      packDir: this.packDir,
+      index: this.index,
+      reader: this.packs,
+      now: Date.now,
+    });
+  }
+
+  private lookupPacked(digest: string): PackedLocation | undefined {
+    return this.index.lookup(digest);
+  }
+
+  private statSync(digest: string): { size: number } | undefined {
+    const packed = this.lookupPacked(digest);
+    // A pack file removed behind the store's back must read as missing, so a
+    // client uploads those chunks again instead of trusting the index.
+    if (packed) return this.packs.exists(packed.pack) ? { size: packed.size } : undefined;
+    return this.looseStat(digest);
+  }
+
+  private looseStat(digest: string): { size: number } | undefined {
+    // Synchronous and without an exception for a missing blob: a pack or a
+    // missing-query asks about thousands, mostly absent, and an async stat's
+    // thread-pool hop and ENOENT error object each cost more than the call.
+    const stats = statSync(this.pathOf(digest), { throwIfNoEntry: false });
+    return stats ? { size: stats.size } : undefined;
+  }
+
+  /** The stored bytes, not re-hashed, wherever they are. */
+  private async readStored(digest: string): Promise<Uint8Array | undefined> {
+    // Twice: compaction may move the blob between the lookup and the read.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const packed = this.lookupPacked(digest);
+      if (!packed) break;
+      const bytes = await this.packs.read(packed.pack, packed.offset, packed.size);
+      if (bytes) return bytes;
+      const moved = this.lookupPacked(digest);
+      if (moved?.pack === packed.pack) return undefined;
+    }
+    return this.readLoose(digest);
+  }
+
+  private async readLoose(digest: string): Promise<Uint8Array | undefined> {
     let fd: number;
     try {
       fd = openSync(this.pathOf(digest), "r");
@@ -160,72 +376,6 @@ export class FsBlobStore implements BlobStore {
     } finally {
       closeSync(fd);
     }
-  }
-
-  batch(): BlobBatch {
-    return new FsBlobBatch({
-      blobDir: this.blobDir,
-      tempDir: this.tempDir,
-      pathOf: (digest) => this.pathOf(digest),
-      stat: (digest) => this.stat(digest),
-    });
-  }
-
-  async has(digest: string): Promise<boolean> {
-    return (await this.stat(digest)) !== undefined;
-  }
-
-  async stat(digest: string): Promise<{ size: number } | undefined> {
-    // Synchronous and without an exception for a missing blob: a pack or a
-    // missing-query asks about thousands, mostly absent, and an async stat's
-    // thread-pool hop and ENOENT error object each cost more than the call.
-    const stats = statSync(this.pathOf(digest), { throwIfNoEntry: false });
-    return stats ? { size: stats.size } : undefined;
-  }
-
-  async writtenAt(digest: string): Promise<number | undefined> {
-    try {
-      return (await stat(this.pathOf(digest))).mtimeMs;
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  async delete(digest: string): Promise<boolean> {
-    try {
-      await unlink(this.pathOf(digest));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
-  }
-
-  async *list(): AsyncIterable<string> {
-    for (const first of await subdirectories(this.blobDir)) {
-      for (const second of await subdirectories(join(this.blobDir, first))) {
-        const dir = join(this.blobDir, first, second);
-        for (const entry of await entriesOf(dir)) {
-          // Anything else in the tree (stray or misplaced files) is not a blob.
-          if (entry.isFile() && HEX64.test(entry.name) && entry.name.startsWith(first + second)) {
-            yield formatDigest(entry.name);
-          }
-        }
-      }
-    }
-  }
-
-  async verify(digest: string): Promise<"ok" | "missing" | "corrupt"> {
-    const path = this.pathOf(digest);
-    const hash = createDigestHash();
-    try {
-      for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    } catch (error) {
-      if (isNotFound(error)) return "missing";
-      throw error;
-    }
-    return digestFromHash(hash) === digest ? "ok" : "corrupt";
   }
 
   private async commit(tempPath: string, digest: string, size: number): Promise<void> {
@@ -339,8 +489,4 @@ async function subdirectories(dir: string): Promise<string[]> {
     .filter((entry) => entry.isDirectory() && HEX2.test(entry.name))
     .map((entry) => entry.name)
     .sort();
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "ENOENT";
 }

@@ -17,7 +17,9 @@ export const PACK_MEDIA_TYPE = "application/vnd.lockstep.pack";
 
 const FRAME = 0x01;
 const END = 0x00;
-const HEADER_BYTES = 1 + 32 + 4;
+/** One frame's header: type, raw digest, length. */
+export const PACK_FRAME_HEADER_BYTES = 1 + 32 + 4;
+const HEADER_BYTES = PACK_FRAME_HEADER_BYTES;
 
 export interface PackEntry {
   digest: string;
@@ -61,83 +63,173 @@ export async function* decodePack(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   limits: PackLimits,
 ): AsyncGenerator<PackEntry> {
-  const reader = new ByteReader(source);
-  const magic = await reader.take(PACK_MAGIC.length);
-  if (!magic || !Buffer.from(magic).equals(PACK_MAGIC)) {
-    throw new BadRequestError("Not a blob pack: it must start with the LSPACK1 magic line");
+  const decoder = new PackDecoder(limits);
+  const ready: PackEntry[] = [];
+  const collect = (entry: PackEntry) => {
+    ready.push(entry);
+  };
+  for await (const piece of source) {
+    let failure: unknown;
+    try {
+      decoder.push(piece, collect);
+    } catch (error) {
+      failure = error;
+    }
+    // Blobs complete before a fault are still handed out, in order, as they were read.
+    for (let k = 0; k < ready.length; k++) yield ready[k] as PackEntry;
+    ready.length = 0;
+    if (failure !== undefined) throw failure;
   }
-  for (let count = 0; ; count++) {
-    const kind = await reader.take(1);
-    if (!kind)
-      throw new BadRequestError(`The pack ended after ${count} blobs without its end marker`);
-    if (kind[0] === END) {
-      if (await reader.take(1))
-        throw new BadRequestError("The pack has bytes after its end marker");
-      return;
-    }
-    if (kind[0] !== FRAME) {
-      throw new BadRequestError(`Unknown frame type ${kind[0]} at blob ${count} of the pack`);
-    }
-    if (count >= limits.maxBlobs) {
-      throw new PayloadTooLargeError(`A pack holds at most ${limits.maxBlobs} blobs`);
-    }
-    const header = await reader.take(HEADER_BYTES - 1);
-    if (!header) throw new BadRequestError(`The pack was cut inside the header of blob ${count}`);
-    const head = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
-    const digest = formatDigest(head.toString("hex", 0, 32));
-    const size = head.readUInt32BE(32);
-    if (size > limits.maxBlobBytes) {
-      throw new PayloadTooLargeError(
-        `Blob ${digest} in the pack is ${size} bytes; at most ${limits.maxBlobBytes} are allowed`,
-      );
-    }
-    const bytes = await reader.take(size);
-    if (!bytes) throw new BadRequestError(`The pack was cut inside blob ${digest}`);
-    yield { digest, bytes };
-  }
+  decoder.end();
 }
 
-/** Exact-length reads over a stream of buffers, copying only when a read spans two. */
-class ByteReader {
-  private readonly iterator: AsyncIterator<Uint8Array>;
-  private current: Uint8Array = new Uint8Array(0);
-  private at = 0;
+/**
+ * Where a blob's bytes should go: a view of exactly `size` bytes that the
+ * decoder fills, or undefined for a buffer of its own. `index` counts blobs
+ * from 0.
+ */
+export type PackPlacer = (digest: string, size: number, index: number) => Uint8Array | undefined;
 
-  constructor(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
-    this.iterator =
-      Symbol.asyncIterator in source
-        ? source[Symbol.asyncIterator]()
-        : (async function* () {
-            yield* source;
-          })();
+enum Stage {
+  Magic,
+  Kind,
+  Header,
+  Body,
+  Ended,
+}
+
+/**
+ * The pack format as a push parser: feed it the stream's pieces as they
+ * arrive and it hands each complete blob to a callback. A blob that lies
+ * within one piece is handed out as a view of it (no copy) unless a placer
+ * gives it a home; one that spans pieces is copied once, into that home or a
+ * buffer of its own. Faults throw as `decodePack` documents.
+ */
+export class PackDecoder {
+  private stage = Stage.Magic;
+  /** Magic or frame header bytes gathered so far. */
+  private readonly small = Buffer.allocUnsafe(HEADER_BYTES);
+  private filled = 0;
+  private count = 0;
+  private digest = "";
+  private body: Uint8Array = new Uint8Array(0);
+  private bodyFilled = 0;
+
+  constructor(
+    private readonly limits: PackLimits,
+    private readonly place?: PackPlacer,
+  ) {}
+
+  /** Blobs complete so far. */
+  get blobs(): number {
+    return this.count;
   }
 
-  /** Exactly `n` bytes, or undefined when the stream ends first. */
-  async take(n: number): Promise<Uint8Array | undefined> {
-    const left = this.current.byteLength - this.at;
-    if (left >= n) {
-      const out = this.current.subarray(this.at, this.at + n);
-      this.at += n;
-      return out;
+  get ended(): boolean {
+    return this.stage === Stage.Ended;
+  }
+
+  push(piece: Uint8Array, onBlob: (entry: PackEntry, index: number) => void): void {
+    let at = 0;
+    const length = piece.byteLength;
+    while (at < length) {
+      switch (this.stage) {
+        case Stage.Magic: {
+          at = this.gather(piece, at, PACK_MAGIC.length);
+          if (this.filled < PACK_MAGIC.length) break;
+          if (!this.small.subarray(0, PACK_MAGIC.length).equals(PACK_MAGIC)) {
+            throw new BadRequestError("Not a blob pack: it must start with the LSPACK1 magic line");
+          }
+          this.filled = 0;
+          this.stage = Stage.Kind;
+          break;
+        }
+        case Stage.Kind: {
+          const kind = piece[at++] as number;
+          if (kind === END) {
+            this.stage = Stage.Ended;
+            break;
+          }
+          if (kind !== FRAME) {
+            throw new BadRequestError(
+              `Unknown frame type ${kind} at blob ${this.count} of the pack`,
+            );
+          }
+          if (this.count >= this.limits.maxBlobs) {
+            throw new PayloadTooLargeError(`A pack holds at most ${this.limits.maxBlobs} blobs`);
+          }
+          this.stage = Stage.Header;
+          break;
+        }
+        case Stage.Header: {
+          at = this.gather(piece, at, HEADER_BYTES - 1);
+          if (this.filled < HEADER_BYTES - 1) break;
+          this.filled = 0;
+          this.digest = formatDigest(this.small.toString("hex", 0, 32));
+          const size = this.small.readUInt32BE(32);
+          if (size > this.limits.maxBlobBytes) {
+            throw new PayloadTooLargeError(
+              `Blob ${this.digest} in the pack is ${size} bytes; at most ${this.limits.maxBlobBytes} are allowed`,
+            );
+          }
+          const home = this.place?.(this.digest, size, this.count);
+          if (!home && length - at >= size) {
+            // All here: a view, no copy.
+            this.emit(piece.subarray(at, at + size), onBlob);
+            at += size;
+            break;
+          }
+          // Every byte is overwritten before it is handed out, so no zero-fill.
+          this.body = home && home.byteLength === size ? home : Buffer.allocUnsafeSlow(size);
+          this.bodyFilled = 0;
+          this.stage = Stage.Body;
+          if (size === 0) this.emit(this.body, onBlob);
+          break;
+        }
+        case Stage.Body: {
+          const want = Math.min(this.body.byteLength - this.bodyFilled, length - at);
+          this.body.set(piece.subarray(at, at + want), this.bodyFilled);
+          this.bodyFilled += want;
+          at += want;
+          if (this.bodyFilled === this.body.byteLength) this.emit(this.body, onBlob);
+          break;
+        }
+        case Stage.Ended:
+          throw new BadRequestError("The pack has bytes after its end marker");
+      }
     }
-    // Every byte is overwritten below (or the result dropped), so no zero-fill.
-    const out = Buffer.allocUnsafeSlow(n);
-    let filled = 0;
-    if (left > 0) {
-      out.set(this.current.subarray(this.at), 0);
-      filled = left;
+  }
+
+  /** The stream is over: throws unless it ended with the end marker. */
+  end(): void {
+    switch (this.stage) {
+      case Stage.Ended:
+        return;
+      case Stage.Magic:
+        throw new BadRequestError("Not a blob pack: it must start with the LSPACK1 magic line");
+      case Stage.Kind:
+        throw new BadRequestError(
+          `The pack ended after ${this.count} blobs without its end marker`,
+        );
+      case Stage.Header:
+        throw new BadRequestError(`The pack was cut inside the header of blob ${this.count}`);
+      case Stage.Body:
+        throw new BadRequestError(`The pack was cut inside blob ${this.digest}`);
     }
-    this.at = this.current.byteLength;
-    while (filled < n) {
-      const next = await this.iterator.next();
-      if (next.done) return n === 0 ? out : undefined;
-      const chunk = next.value;
-      const want = Math.min(n - filled, chunk.byteLength);
-      out.set(chunk.subarray(0, want), filled);
-      filled += want;
-      this.current = chunk;
-      this.at = want;
-    }
-    return out;
+  }
+
+  /** Copies up to `want` bytes in all into the small buffer; returns the new position in `piece`. */
+  private gather(piece: Uint8Array, at: number, want: number): number {
+    const n = Math.min(want - this.filled, piece.byteLength - at);
+    this.small.set(piece.subarray(at, at + n), this.filled);
+    this.filled += n;
+    return at + n;
+  }
+
+  private emit(bytes: Uint8Array, onBlob: (entry: PackEntry, index: number) => void): void {
+    const index = this.count++;
+    this.stage = Stage.Kind;
+    this.body = new Uint8Array(0);
+    onBlob({ digest: this.digest, bytes }, index);
   }
 }

@@ -1,15 +1,19 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import {
-  decodePack,
   encodePack,
   PACK_MEDIA_TYPE,
+  PackDecoder,
   type PackEntry,
+  type PackPlacer,
 } from "../../blobs/pack/pack-codec.js";
 import { type HttpClient, readJson } from "../http-client.js";
+import { LockstepApiError } from "../lockstep-api-error.js";
+import { streamedPost } from "./streamed-post.js";
 
 /** What the server accepts per pack (see PACK_LIMITS in the blob service). */
 const PACK_LIMITS = { maxBlobs: 10_000, maxBlobBytes: 16 * 1024 * 1024 };
+const TIMEOUT_MS = 300_000;
 
 /*
  * Packs go over node:http rather than fetch: a response arrives as Buffers
@@ -26,30 +30,121 @@ export async function postPack(
   http: HttpClient,
   entries: readonly PackEntry[],
 ): Promise<{ stored: number; present: number; bytes: number }> {
-  const response = await send(http, "/api/v1/blobs/pack", PACK_MEDIA_TYPE, encodePack(entries));
+  return postEncodedPack(http, encodePack(entries));
+}
+
+/** `postPack` for a pack already encoded (see pack-codec). */
+export async function postEncodedPack(
+  http: HttpClient,
+  body: Uint8Array,
+): Promise<{ stored: number; present: number; bytes: number }> {
+  const response = await send(http, "/api/v1/blobs/pack", PACK_MEDIA_TYPE, body);
   return (await jsonOf(http, response)) as { stored: number; present: number; bytes: number };
 }
 
 /**
- * The blobs, in the order asked, as they stream in. NOT verified: the
- * server sends bytes as stored, so the caller must check each digest.
+ * Asks for blobs in one request and hands each to `onBlob` as its bytes
+ * arrive, in the order asked, placed where `place` says (see PackDecoder);
+ * resolves with how many came once the pack has ended. NOT verified: the
+ * server sends bytes as stored, so the caller must check each digest. An
+ * error thrown by `onBlob` stops the download and rejects as it is; a fault
+ * of the stream or the pack rejects as a network error, worth a retry.
  */
-export async function* fetchPack(
+export async function receivePack(
   http: HttpClient,
   digests: readonly string[],
-  signal?: AbortSignal,
-): AsyncGenerator<PackEntry> {
+  onBlob: (entry: PackEntry, index: number) => void,
+  options: { place?: PackPlacer; signal?: AbortSignal } = {},
+): Promise<number> {
   const body = Buffer.from(JSON.stringify({ digests }));
-  const response = await send(http, "/api/v1/blobs/unpack", "application/json", body, signal);
-  if ((response.statusCode ?? 0) >= 300) await jsonOf(http, response);
-  try {
-    yield* decodePack(response, PACK_LIMITS);
-  } catch (error) {
-    // A stream cut mid-way (network, a server restart) may succeed when asked again.
-    throw http.networkError(error);
-  } finally {
-    response.destroy();
+  const url = new URL(`${http.baseUrl}/api/v1/blobs/unpack`);
+  let theirs: unknown;
+  const guarded = (entry: PackEntry, index: number) => {
+    try {
+      onBlob(entry, index);
+    } catch (error) {
+      theirs = error;
+      throw error;
+    }
+  };
+  // A fault of the stream or the pack (a network cut, a server restart) may not recur when asked again.
+  const asNetworkError = (error: unknown) =>
+    error === theirs || error instanceof LockstepApiError ? error : http.networkError(error);
+  if (url.protocol === "http:") {
+    // Pieces are views of a reused read buffer: every blob gets a home of its own.
+    const place: PackPlacer = (digest, size, index) =>
+      options.place?.(digest, size, index) ?? Buffer.allocUnsafeSlow(size);
+    const decoder = new PackDecoder(PACK_LIMITS, place);
+    let status = 0;
+    let statusText = "";
+    const errorBody: Buffer[] = [];
+    try {
+      await streamedPost(
+        url,
+        body,
+        {
+          contentType: "application/json",
+          timeoutMs: TIMEOUT_MS,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        (head) => {
+          status = head.status;
+          statusText = head.statusText;
+        },
+        (piece) => {
+          if (status >= 300) errorBody.push(Buffer.from(piece));
+          else decoder.push(piece, guarded);
+        },
+      );
+      if (status >= 300) {
+        await readJson(new Response(Buffer.concat(errorBody), { status, statusText }));
+      }
+      decoder.end();
+    } catch (error) {
+      throw asNetworkError(error);
+    }
+    return decoder.blobs;
   }
+  const response = await send(
+    http,
+    "/api/v1/blobs/unpack",
+    "application/json",
+    body,
+    options.signal,
+  );
+  if ((response.statusCode ?? 0) >= 300) await jsonOf(http, response);
+  const decoder = new PackDecoder(PACK_LIMITS, options.place);
+  // 'data' events rather than async iteration: the iterator joins queued pieces into new buffers.
+  return new Promise<number>((resolve, reject) => {
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      response.destroy();
+      reject(asNetworkError(error));
+    };
+    response.on("data", (piece: Buffer) => {
+      if (settled) return;
+      try {
+        decoder.push(piece, guarded);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    response.on("end", () => {
+      if (settled) return;
+      try {
+        decoder.end();
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      settled = true;
+      resolve(decoder.blobs);
+    });
+    response.on("error", fail);
+    response.on("close", () => fail(new Error("the response was cut short")));
+  });
 }
 
 function send(
@@ -68,7 +163,7 @@ function send(
         method: "POST",
         agent: agents[secure ? "https:" : "http:"],
         headers: { "content-type": contentType, "content-length": body.byteLength },
-        timeout: 300_000,
+        timeout: TIMEOUT_MS,
         ...(signal ? { signal } : {}),
       },
       resolve,

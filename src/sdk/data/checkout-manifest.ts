@@ -1,17 +1,27 @@
 import { randomBytes } from "node:crypto";
 import { type FileHandle, mkdir, open, rename, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { ChunkWorkerPool } from "../../blobs/chunking/chunk-worker-pool.js";
 import type { Manifest, ManifestFile } from "../../blobs/manifest/manifest-types.js";
 import type { HttpClient } from "../http-client.js";
 import { ChunkFetchError, ChunkPrefetch, type PlannedChunk } from "./chunk-prefetch.js";
+import { HashWorkerPool } from "./hash-worker-pool.js";
 import { LocalChunks, sameFile } from "./local-chunks.js";
 
 export interface CheckoutOptions {
   /** Folders holding another checkout of (perhaps another version of) the same data. */
   localSources?: string[];
-  /** Download requests (of several MB each) in flight at once. Default is 3. */
+  /** Download requests in flight at once. Default is 3. */
   concurrency?: number;
+  /** Bytes of chunks asked for per download request. Default is 8 MiB. */
+  requestBytes?: number;
+  /**
+   * Threads that verify downloaded chunks. Default is one per core when
+   * there is enough to download to be worth starting them, else none (0:
+   * this thread hashes them between writes).
+   */
+  hashThreads?: number;
   onProgress?: (progress: { bytesDone: number; bytesTotal: number }) => void;
 }
 
@@ -28,6 +38,8 @@ const SCANS_AT_ONCE = 4;
 /** Writes are gathered up to this size to save system calls. */
 const WRITE_BATCH = 8 * 1024 * 1024;
 const POOL_WORTHY = 4 * 1024 * 1024;
+/** Downloads smaller than this are hashed on this thread sooner than threads could start. */
+const HASH_POOL_WORTHY = 32 * 1024 * 1024;
 
 /**
  * Writes a manifest's files under `dir`: each file to a temp name beside it,
@@ -69,6 +81,7 @@ export async function checkoutManifest(
     },
   };
   let prefetch: ChunkPrefetch | undefined;
+  let hashPool: HashWorkerPool | undefined;
   try {
     const toWrite = await scanTargets(manifest, dir, options.localSources ?? [], local);
     result.unchanged = manifest.files.length - toWrite.length;
@@ -77,8 +90,14 @@ export async function checkoutManifest(
       manifest.files.filter((f) => !writing.has(f)).reduce((sum, f) => sum + f.size, 0),
     );
     const plan = planDownloads(toWrite, local);
+    const planned = plan.chunks.reduce((sum, c) => sum + c.size, 0);
+    const threads =
+      options.hashThreads ?? (planned >= HASH_POOL_WORTHY ? availableParallelism() : 0);
+    if (threads > 0 && planned > 0) hashPool = new HashWorkerPool(threads);
     prefetch = new ChunkPrefetch(http, plan.chunks, {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.requestBytes !== undefined ? { requestBytes: options.requestBytes } : {}),
+      ...(hashPool ? { hashPool } : {}),
     });
     const ctx: Context = { http, local, prefetch, firstFile: plan.firstFile, progress };
     for (const file of toWrite) await writeFile(ctx, file, dir);
@@ -88,6 +107,7 @@ export async function checkoutManifest(
     prefetch?.close();
     await local.close();
     await pool?.close();
+    await hashPool?.close();
   }
   options.onProgress?.({ bytesDone: progress.total, bytesTotal: progress.total });
   return result;
@@ -177,7 +197,7 @@ async function writeFile(ctx: Context, file: ManifestFile, dir: string): Promise
 }
 
 async function writeChunks(ctx: Context, file: ManifestFile, handle: FileHandle): Promise<void> {
-  // Chunks used again later in this same file are held until their last use.
+  // Chunks used again later in this same file are held (copied) until their last use.
   const usesLeft = new Map<string, number>();
   for (const c of file.chunks) usesLeft.set(c.digest, (usesLeft.get(c.digest) ?? 0) + 1);
   const held = new Map<string, Uint8Array>();
@@ -191,14 +211,28 @@ async function writeChunks(ctx: Context, file: ManifestFile, handle: FileHandle)
     ctx.progress.advance(batched);
     batch = [];
     batched = 0;
+    // Nothing downloaded so far is referenced any more.
+    ctx.prefetch.release();
   };
   for (const { digest } of file.chunks) {
     const bytes = held.get(digest) ?? (await chunkBytes(ctx, file, digest));
     const left = (usesLeft.get(digest) ?? 1) - 1;
     usesLeft.set(digest, left);
-    if (left > 0) held.set(digest, bytes);
+    if (left > 0) held.set(digest, held.get(digest) ?? bytes.slice());
     else held.delete(digest);
-    batch.push(bytes);
+    const last = batch[batch.length - 1];
+    if (
+      last &&
+      last.buffer === bytes.buffer &&
+      last.byteOffset + last.byteLength === bytes.byteOffset
+    ) {
+      // Neighbours in one download block: one write for both.
+      batch[batch.length - 1] = new Uint8Array(
+        last.buffer,
+        last.byteOffset,
+        last.byteLength + bytes.byteLength,
+      );
+    } else batch.push(bytes);
     batched += bytes.length;
     if (batched >= WRITE_BATCH) await flush();
   }

@@ -1,0 +1,107 @@
+import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { isNotFound } from "./fs-errors.js";
+
+/** Open pack files kept at once; a download reads many blobs from a few packs. */
+const OPEN_PACKS = 64;
+/** Reads up to this size are done synchronously: quicker than a thread-pool hop. */
+const SYNC_READ_MAX = 1024 * 1024;
+
+/**
+ * Reads byte ranges of pack files through a small cache of open descriptors.
+ * A descriptor stays valid after compaction unlinks its file, and the index
+ * never points at a removed pack again, so a cached one never reads stale data.
+ */
+export class PackReader {
+  private readonly fds = new Map<string, number>();
+
+  constructor(private readonly packDir: string) {}
+
+  pathOf(pack: string): string {
+    return join(this.packDir, pack);
+  }
+
+  /** Whether the pack file is there (a stat; cached descriptors do not count). */
+  exists(pack: string): boolean {
+    return statSync(this.pathOf(pack), { throwIfNoEntry: false }) !== undefined;
+  }
+
+  /** The bytes, fewer if the file was cut short; undefined if the pack file is gone. */
+  async read(pack: string, offset: number, size: number): Promise<Uint8Array | undefined> {
+    if (size > SYNC_READ_MAX) return this.readLarge(pack, offset, size);
+    const fd = this.descriptor(pack);
+    if (fd === undefined) return undefined;
+    const bytes = Buffer.allocUnsafe(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, bytes, at, size - at, offset + at);
+      if (n === 0) break;
+      at += n;
+    }
+    return at === size ? bytes : bytes.subarray(0, at);
+  }
+
+  /** On a descriptor of its own: the cache may close one while a read awaits. */
+  private async readLarge(pack: string, offset: number, size: number) {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.pathOf(pack), "r");
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    try {
+      const bytes = Buffer.allocUnsafe(size);
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await handle.read(bytes, at, size - at, offset + at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      return at === size ? bytes : bytes.subarray(0, at);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The bytes as a stream (for large blobs); undefined if the pack file is gone. */
+  stream(pack: string, offset: number, size: number): Readable | undefined {
+    if (this.descriptor(pack) === undefined) return undefined;
+    if (size === 0) return Readable.from([]);
+    return createReadStream(this.pathOf(pack), { start: offset, end: offset + size - 1 });
+  }
+
+  /** Forgets a pack's descriptor (compaction removed it). */
+  evict(pack: string): void {
+    const fd = this.fds.get(pack);
+    if (fd === undefined) return;
+    this.fds.delete(pack);
+    closeSync(fd);
+  }
+
+  close(): void {
+    for (const pack of [...this.fds.keys()]) this.evict(pack);
+  }
+
+  private descriptor(pack: string): number | undefined {
+    const cached = this.fds.get(pack);
+    if (cached !== undefined) {
+      // Re-inserted so the map's order is least recently used first.
+      this.fds.delete(pack);
+      this.fds.set(pack, cached);
+      return cached;
+    }
+    let fd: number;
+    try {
+      fd = openSync(this.pathOf(pack), "r");
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    this.fds.set(pack, fd);
+    if (this.fds.size > OPEN_PACKS) this.evict(this.fds.keys().next().value as string);
+    return fd;
+  }
+}

@@ -1,0 +1,50 @@
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { PackIndex } from "../../src/blobs/fs/pack-index.js";
+
+/** Where a file-system blob store keeps a blob's bytes: a loose file, or a range of a pack. */
+export function storedBlobLocation(
+  blobsDir: string,
+  digest: string,
+): { path: string; offset: number; size: number } {
+  const indexPath = join(blobsDir, "packs", "index.sqlite");
+  if (existsSync(indexPath)) {
+    const index = PackIndex.open(indexPath);
+    try {
+      const packed = index.lookup(digest);
+      if (packed) return { path: join(blobsDir, "packs", packed.pack), ...packed };
+    } finally {
+      index.close();
+    }
+  }
+  const hex = digest.replace(/^sha256:/, "");
+  return {
+    path: join(blobsDir, "sha256", hex.slice(0, 2), hex.slice(2, 4), hex),
+    offset: 0,
+    size: -1,
+  };
+}
+
+/** Removes every stored byte behind the server's back (the index stays, so reads fail). */
+export function removeStoredBytes(blobsDir: string): void {
+  rmSync(join(blobsDir, "sha256"), { recursive: true, force: true });
+  const packDir = join(blobsDir, "packs");
+  for (const name of existsSync(packDir) ? readdirSync(packDir) : []) {
+    if (name.endsWith(".pack")) rmSync(join(packDir, name), { force: true });
+  }
+}
+
+/** Deletes one blob behind the server's back, packed or loose, as an operator's mistake would. */
+export function deleteStoredBlob(blobsDir: string, digest: string): void {
+  const indexPath = join(blobsDir, "packs", "index.sqlite");
+  if (existsSync(indexPath)) {
+    const index = PackIndex.open(indexPath);
+    try {
+      index.delete(digest);
+    } finally {
+      index.close();
+    }
+  }
+  const hex = digest.replace(/^sha256:/, "");
+  rmSync(join(blobsDir, "sha256", hex.slice(0, 2), hex.slice(2, 4), hex), { force: true });
+}
