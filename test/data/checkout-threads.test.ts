@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readSync, rmSync, writeSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LockstepApi } from "../../src/sdk/api-client.js";
@@ -6,7 +6,8 @@ import { getDatasetManifest } from "../../src/sdk/api-datasets.js";
 import { addDatasetVersion } from "../../src/sdk/data/add-dataset-version.js";
 import { checkoutManifest } from "../../src/sdk/data/checkout-manifest.js";
 import { startTestServer, type TestServer } from "../sdk/test-server.js";
-import { blobLocation, randomBytesFrom, readTree, scratchDir, writeTree } from "./data-support.js";
+import { flipStoredByte } from "../support/stored-blob.js";
+import { randomBytesFrom, readTree, scratchDir, writeTree } from "./data-support.js";
 
 let server: TestServer;
 let scratch: string;
@@ -54,13 +55,7 @@ describe("checkout verified on hashing threads", { timeout: 120_000 }, () => {
     const chunks = manifest.files[0]?.chunks ?? [];
     // Well past the first request, and not the first chunk of a hashing job.
     const digest = chunks[Math.floor(chunks.length * 0.7)]?.digest as string;
-    const { path, offset } = blobLocation(server.dir, digest);
-    const fd = openSync(path, "r+");
-    const byte = Buffer.alloc(1);
-    readSync(fd, byte, 0, 1, offset + 10);
-    byte[0] = (byte[0] as number) ^ 0xff;
-    writeSync(fd, byte, 0, 1, offset + 10);
-    closeSync(fd);
+    flipStoredByte(join(server.dir, "blobs"), digest, 10);
 
     for (const [name, options] of Object.entries({
       small: SMALL_REQUESTS,

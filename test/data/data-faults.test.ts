@@ -1,10 +1,10 @@
-import { chmodSync, closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildManifest } from "../../src/blobs/manifest/build-manifest.js";
 import { startTestServer, type TestServer } from "../sdk/test-server.js";
+import { flipStoredByte } from "../support/stored-blob.js";
 import {
-  blobLocation,
   cliFor,
   expectOneLineError,
   randomBytesFrom,
@@ -113,14 +113,7 @@ describe("faults", { timeout: 180_000 }, () => {
 
     const manifest = (await buildManifest(folder)).manifest;
     const digest = manifest.files[0]?.chunks[1]?.digest as string;
-    const { path, offset } = blobLocation(server.dir, digest);
-    chmodSync(path, 0o644);
-    const fd = openSync(path, "r+");
-    const byte = Buffer.alloc(1);
-    readSync(fd, byte, 0, 1, offset + 100);
-    byte[0] = (byte[0] as number) ^ 0xff;
-    writeSync(fd, byte, 0, 1, offset + 100);
-    closeSync(fd);
+    flipStoredByte(join(server.dir, "blobs"), digest, 100);
 
     const verify = await cli("data", "verify");
     expect(verify.code).toBe(1);

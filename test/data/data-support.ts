@@ -12,7 +12,6 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CLI, type CliResult } from "../cli/run-cli.js";
-import { storedBlobLocation } from "../support/stored-blob.js";
 
 /** A temp folder for one test file. */
 export function scratchDir(prefix: string): string {
@@ -100,10 +99,6 @@ export function spawnCli(args: string[], home: string) {
 }
 
 /** Where the test server's file blob store keeps a blob. */
-/** Where the server started by these tests keeps a blob's bytes. */
-export function blobLocation(serverDir: string, digest: string) {
-  return storedBlobLocation(join(serverDir, "blobs"), digest);
-}
 
 /** Exit 1, nothing on stdout, one `error:` line matching `pattern`. */
 export function expectOneLineError(result: CliResult, pattern: RegExp): void {

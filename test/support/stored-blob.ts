@@ -1,4 +1,13 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { PackIndex } from "../../src/blobs/fs/pack-index.js";
 
@@ -47,4 +56,24 @@ export function deleteStoredBlob(blobsDir: string, digest: string): void {
   }
   const hex = digest.replace(/^sha256:/, "");
   rmSync(join(blobsDir, "sha256", hex.slice(0, 2), hex.slice(2, 4), hex), { force: true });
+}
+
+/** Inverts one byte of a file in place (read-only files too, as root or owner). */
+export function flipByteAt(path: string, at: number): void {
+  chmodSync(path, 0o644);
+  const fd = openSync(path, "r+");
+  try {
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, at);
+    byte[0] = (byte[0] as number) ^ 0xff;
+    writeSync(fd, byte, 0, 1, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Damages a stored blob behind the server's back: byte `at` of its bytes is inverted. */
+export function flipStoredByte(blobsDir: string, digest: string, at: number): void {
+  const { path, offset } = storedBlobLocation(blobsDir, digest);
+  flipByteAt(path, offset + at);
 }

@@ -1,5 +1,4 @@
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { SourceWorkerPool } from "../source-worker-pool.js";
 import { chunkRange, type RangeJob, type RangeResult } from "./chunk-range.js";
 import { findCut } from "./find-cut.js";
 import { CUT_MODULE_BYTES, makeWasmCutter } from "./wasm-find-cut.js";
@@ -36,65 +35,25 @@ parentPort.on("message", (message) => {
 });
 `;
 
-interface Pending {
-  resolve: (result: RangeResult) => void;
-  reject: (error: Error) => void;
-}
-
-interface Reply {
-  id: number;
-  result?: RangeResult;
-  error?: string;
-}
-
 /** A fixed set of chunk workers; jobs queue on the least busy one. */
 export class ChunkWorkerPool {
-  private readonly workers: { worker: Worker; busy: number }[] = [];
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private failure: Error | undefined;
+  private readonly pool: SourceWorkerPool<RangeResult>;
 
   /** Default is one worker per core. */
-  constructor(size = availableParallelism()) {
-    for (let k = 0; k < Math.max(1, size); k++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
-      const slot = { worker, busy: 0 };
-      worker.on("message", (reply: Reply) => {
-        slot.busy--;
-        const waiting = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
-        if (reply.result) waiting?.resolve(reply.result);
-        else waiting?.reject(new Error(reply.error ?? "chunk worker failed"));
-      });
-      worker.on("error", (error) => this.fail(error));
-      this.workers.push(slot);
-    }
+  constructor(size?: number) {
+    this.pool = new SourceWorkerPool(WORKER_SOURCE, "chunk worker", size);
   }
 
   get size(): number {
-    return this.workers.length;
+    return this.pool.size;
   }
 
   run(job: RangeJob): Promise<RangeResult> {
-    if (this.failure) return Promise.reject(this.failure);
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const id = this.nextId++;
-    slot.busy++;
     const { stopAt, ...plain } = job;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, job: plain, stopAt: stopAt ? [...stopAt] : undefined });
-    });
+    return this.pool.run({ job: plain, stopAt: stopAt ? [...stopAt] : undefined });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((slot) => slot.worker.terminate()));
-    this.fail(new Error("chunk worker pool closed"));
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const waiting of this.pending.values()) waiting.reject(error);
-    this.pending.clear();
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

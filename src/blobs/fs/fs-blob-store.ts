@@ -1,24 +1,6 @@
 import { randomUUID } from "node:crypto";
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  fstatSync,
-  openSync,
-  readSync,
-  statSync,
-} from "node:fs";
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  unlink,
-} from "node:fs/promises";
+import { closeSync, createReadStream, existsSync, fstatSync, statSync } from "node:fs";
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline, type Readable } from "node:stream";
 import { BadRequestError, NotFoundError } from "../../domain/errors.js";
@@ -39,6 +21,7 @@ import {
   parseDigest,
 } from "../digest.js";
 import { packFrameHeader } from "../pack/pack-codec.js";
+import { openForReading, readRange, readRangeSync, SYNC_READ_MAX } from "./file-range.js";
 import { FsBlobBatch } from "./fs-blob-batch.js";
 import { isNotFound } from "./fs-errors.js";
 import { compactPacks } from "./pack-compaction.js";
@@ -51,8 +34,6 @@ import { frameRuns } from "./pack-runs.js";
 const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Small chunks are gathered into writes of this size to save system calls. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
-/** Blobs up to this size are read synchronously for pack downloads. */
-const SYNC_READ_MAX = 1024 * 1024;
 const HEX2 = /^[0-9a-f]{2}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -350,32 +331,16 @@ export class FsBlobStore implements BlobStore {
   }
 
   private async readLoose(digest: string): Promise<Uint8Array | undefined> {
-    let fd: number;
+    const fd = openForReading(this.pathOf(digest));
+    if (fd === undefined) return undefined;
+    let size: number;
     try {
-      fd = openSync(this.pathOf(digest), "r");
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-    try {
-      const size = fstatSync(fd).size;
-      // A chunk-sized read is quicker done here than handed to the thread
-      // pool and back (about 3x for 64 KiB); larger blobs do not block the loop.
-      if (size > SYNC_READ_MAX) return await readFile(this.pathOf(digest));
-      const bytes = Buffer.allocUnsafe(size);
-      let at = 0;
-      while (at < size) {
-        const n = readSync(fd, bytes, at, size - at, at);
-        if (n === 0) break;
-        at += n;
-      }
-      return at === size ? bytes : bytes.subarray(0, at);
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
+      size = fstatSync(fd).size;
+      if (size <= SYNC_READ_MAX) return readRangeSync(fd, 0, size);
     } finally {
       closeSync(fd);
     }
+    return readRange(this.pathOf(digest), 0, size);
   }
 
   private async commit(tempPath: string, digest: string, size: number): Promise<void> {

@@ -9,6 +9,14 @@ import type { PackedBlob } from "./pack-index.js";
 
 /** Frames are gathered into writes of this size. */
 const WRITE_BYTES = 1024 * 1024;
+/** Write buffers kept for the next pack: about two packs in flight. */
+const SPARE_MAX = 32;
+/**
+ * Shared by every writer, since each upload request is a pack of its own:
+ * fresh buffers would cost a page fault per 4 KiB and a garbage collection
+ * every few packs.
+ */
+const spare: Buffer[] = [];
 
 /**
  * Appends blobs to a new pack file in the upload pack's format (magic, one
@@ -23,9 +31,7 @@ export class PackFileWriter {
   readonly path: string;
   readonly blobs: PackedBlob[] = [];
   private readonly handle: Promise<FileHandle>;
-  private buffer: Buffer = Buffer.allocUnsafe(WRITE_BYTES);
-  /** Buffers whose writes have finished, reused: fresh ones cost page faults and GC. */
-  private readonly spare: Buffer[] = [];
+  private buffer: Buffer = spare.pop() ?? Buffer.allocUnsafe(WRITE_BYTES);
   private used = 0;
   private written = 0;
   /** The slot handed out by `reserve` and not yet added. */
@@ -62,7 +68,7 @@ export class PackFileWriter {
       this.flush();
       // A blob larger than a write gets a buffer of its own, not reused.
       if (frame > this.buffer.byteLength) {
-        this.spare.push(this.buffer);
+        release(this.buffer);
         this.buffer = Buffer.allocUnsafe(frame);
       }
     }
@@ -99,6 +105,8 @@ export class PackFileWriter {
     if (this.slot) throw new Error(`The slot for ${this.slot.digest} was never added`);
     this.append(PACK_END);
     this.flush();
+    release(this.buffer);
+    this.buffer = EMPTY;
     const handle = await this.handle;
     try {
       await this.writing;
@@ -132,16 +140,22 @@ export class PackFileWriter {
     const full = filled.subarray(0, this.used);
     const position = this.written;
     this.written += this.used;
-    this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(WRITE_BYTES);
+    this.buffer = spare.pop() ?? Buffer.allocUnsafe(WRITE_BYTES);
     this.used = 0;
     this.settled = this.writing;
     this.writing = this.writing.then(async () => {
       await writeAt(await this.handle, full, position);
-      if (filled.byteLength === WRITE_BYTES) this.spare.push(filled);
+      release(filled);
     });
     // A failed write surfaces from `add` or `finish`; until then it is not unhandled.
     this.writing.catch(() => undefined);
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function release(buffer: Buffer): void {
+  if (buffer.byteLength === WRITE_BYTES && spare.length < SPARE_MAX) spare.push(buffer);
 }
 
 async function writeAt(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {

@@ -1,13 +1,10 @@
-import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import { closeSync, createReadStream, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { isNotFound } from "./fs-errors.js";
+import { openForReading, readRange, readRangeSync, SYNC_READ_MAX } from "./file-range.js";
 
 /** Open pack files kept at once; a download reads many blobs from a few packs. */
 const OPEN_PACKS = 64;
-/** Reads up to this size are done synchronously: quicker than a thread-pool hop. */
-const SYNC_READ_MAX = 1024 * 1024;
 
 /**
  * Reads byte ranges of pack files through a small cache of open descriptors.
@@ -30,40 +27,10 @@ export class PackReader {
 
   /** The bytes, fewer if the file was cut short; undefined if the pack file is gone. */
   async read(pack: string, offset: number, size: number): Promise<Uint8Array | undefined> {
-    if (size > SYNC_READ_MAX) return this.readLarge(pack, offset, size);
+    // On a descriptor of its own: the cache may close one while a read awaits.
+    if (size > SYNC_READ_MAX) return readRange(this.pathOf(pack), offset, size);
     const fd = this.descriptor(pack);
-    if (fd === undefined) return undefined;
-    const bytes = Buffer.allocUnsafe(size);
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, bytes, at, size - at, offset + at);
-      if (n === 0) break;
-      at += n;
-    }
-    return at === size ? bytes : bytes.subarray(0, at);
-  }
-
-  /** On a descriptor of its own: the cache may close one while a read awaits. */
-  private async readLarge(pack: string, offset: number, size: number) {
-    let handle: FileHandle;
-    try {
-      handle = await open(this.pathOf(pack), "r");
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-    try {
-      const bytes = Buffer.allocUnsafe(size);
-      let at = 0;
-      while (at < size) {
-        const { bytesRead } = await handle.read(bytes, at, size - at, offset + at);
-        if (bytesRead === 0) break;
-        at += bytesRead;
-      }
-      return at === size ? bytes : bytes.subarray(0, at);
-    } finally {
-      await handle.close();
-    }
+    return fd === undefined ? undefined : readRangeSync(fd, offset, size);
   }
 
   /** The bytes as a stream (for large blobs); undefined if the pack file is gone. */
@@ -93,13 +60,8 @@ export class PackReader {
       this.fds.set(pack, cached);
       return cached;
     }
-    let fd: number;
-    try {
-      fd = openSync(this.pathOf(pack), "r");
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const fd = openForReading(this.pathOf(pack));
+    if (fd === undefined) return undefined;
     this.fds.set(pack, fd);
     if (this.fds.size > OPEN_PACKS) this.evict(this.fds.keys().next().value as string);
     return fd;

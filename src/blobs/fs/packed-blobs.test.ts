@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat, truncate, unlink, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import {
   sha256,
   unverifiedBytes,
 } from "../../../test/support/blob-store-contract.js";
+import { flipByteAt } from "../../../test/support/stored-blob.js";
 import { BlobCorruptError } from "../blob-store.js";
 import { decodePack, PACK_END, PACK_MAGIC } from "../pack/pack-codec.js";
 import { FsBlobStore } from "./fs-blob-store.js";
@@ -37,18 +37,6 @@ describe("FsBlobStore packed blobs", () => {
     for (const bytes of blobs) await batch.add(sha256(bytes), bytes);
     await batch.commit();
     return blobs.map((b) => sha256(b));
-  }
-
-  function flipByte(path: string, at: number): void {
-    const fd = openSync(path, "r+");
-    try {
-      const byte = Buffer.alloc(1);
-      readSync(fd, byte, 0, 1, at);
-      byte[0] = (byte[0] as number) ^ 0xff;
-      writeSync(fd, byte, 0, 1, at);
-    } finally {
-      closeSync(fd);
-    }
   }
 
   it("reads every packed blob back through each reader, and lists, stats and dates it", async () => {
@@ -132,7 +120,7 @@ describe("FsBlobStore packed blobs", () => {
 
     it("a flipped byte is caught by getBytes, get and verify; frames hands it on", async () => {
       const at = store.locate(digest);
-      flipByte(at?.path as string, (at?.offset as number) + 70_000);
+      flipByteAt(at?.path as string, (at?.offset as number) + 70_000);
       await expect(store.getBytes(digest)).rejects.toBeInstanceOf(BlobCorruptError);
       let received = 0;
       const read = (async () => {
@@ -230,7 +218,7 @@ describe("FsBlobStore packed blobs", () => {
       const bad = randomBytes(5000);
       const path = await unregisteredPack([good, bad], 0);
       // Magic, then a 37-byte frame header before each blob: a byte inside `bad`.
-      flipByte(path, 8 + 37 + 5000 + 37 + 10);
+      flipByteAt(path, 8 + 37 + 5000 + 37 + 10);
       const then = new Date(Date.now() - 2 * 60 * 60 * 1000);
       await utimes(path, then, then);
       const reopened = await FsBlobStore.open(root);

@@ -1,5 +1,4 @@
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { SourceWorkerPool } from "../../blobs/source-worker-pool.js";
 
 /*
  * Source text rather than a module file, like the chunk workers: a worker
@@ -16,11 +15,11 @@ parentPort.on("message", ({ id, buffer, ranges, digests }) => {
     const at = ranges[2 * k];
     const actual = "sha256:" + createHash("sha256").update(bytes.subarray(at, at + ranges[2 * k + 1])).digest("hex");
     if (actual !== digests[k]) {
-      parentPort.postMessage({ id, bad: k, actual });
+      parentPort.postMessage({ id, result: { bad: k, actual } });
       return;
     }
   }
-  parentPort.postMessage({ id, bad: -1 });
+  parentPort.postMessage({ id, result: { bad: -1 } });
 });
 `;
 
@@ -30,40 +29,17 @@ export interface HashCheck {
   actual?: string;
 }
 
-interface Reply extends HashCheck {
-  id: number;
-}
-
 /**
  * Threads that check chunks against their SHA-256 digests, so verifying a
  * download runs on every core instead of holding up the thread that reads
  * the socket and writes the files.
  */
 export class HashWorkerPool {
-  private readonly workers: { worker: Worker; busy: number }[] = [];
-  private readonly pending = new Map<number, (check: HashCheck) => void>();
-  private readonly failed = new Map<number, (error: Error) => void>();
-  private nextId = 1;
-  private failure: Error | undefined;
+  private readonly pool: SourceWorkerPool<HashCheck>;
 
   /** Default is one worker per core. */
-  constructor(size = availableParallelism()) {
-    for (let k = 0; k < Math.max(1, size); k++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true });
-      const slot = { worker, busy: 0 };
-      worker.on("message", (reply: Reply) => {
-        slot.busy--;
-        const resolve = this.pending.get(reply.id);
-        this.pending.delete(reply.id);
-        this.failed.delete(reply.id);
-        resolve?.({
-          bad: reply.bad,
-          ...(reply.actual ? { actual: reply.actual } : {}),
-        });
-      });
-      worker.on("error", (error) => this.fail(error));
-      this.workers.push(slot);
-    }
+  constructor(size?: number) {
+    this.pool = new SourceWorkerPool(WORKER_SOURCE, "hash worker", size);
   }
 
   /**
@@ -72,26 +48,10 @@ export class HashWorkerPool {
    * The bytes must not change until the promise settles.
    */
   check(buffer: SharedArrayBuffer, ranges: number[], digests: string[]): Promise<HashCheck> {
-    if (this.failure) return Promise.reject(this.failure);
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const id = this.nextId++;
-    slot.busy++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, resolve);
-      this.failed.set(id, reject);
-      slot.worker.postMessage({ id, buffer, ranges, digests });
-    });
+    return this.pool.run({ buffer, ranges, digests });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((slot) => slot.worker.terminate()));
-    this.fail(new Error("hash worker pool closed"));
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const reject of this.failed.values()) reject(error);
-    this.pending.clear();
-    this.failed.clear();
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

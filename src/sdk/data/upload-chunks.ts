@@ -60,6 +60,8 @@ export class ChunkUploader {
   private readonly packs: Semaphore;
   private failure: unknown;
   private readonly missing = { chunks: 0, bytes: 0 };
+  /** Pack bodies whose requests are done, for reuse. */
+  private readonly bodies: Buffer[] = [];
   private readonly done = { chunks: 0, bytes: 0 };
 
   constructor(
@@ -144,8 +146,14 @@ export class ChunkUploader {
     this.track(
       this.packs.run(async () => {
         if (this.failure !== undefined) return;
-        const body = await readPackBody(jobs);
+        const size = packBodySize(jobs);
+        let buffer = this.bodies.pop();
+        if (!buffer || buffer.byteLength < size) buffer = Buffer.allocUnsafe(size);
+        const body = buffer.subarray(0, size);
+        await readPackBody(jobs, body);
         await postWithRetry(this.http, body, jobs);
+        // Sent and answered: the next pack may fill it (a fresh 16 MiB buffer costs page faults and GC).
+        this.bodies.push(buffer);
         for (const job of jobs) {
           this.done.chunks++;
           this.done.bytes += job.where.size;
@@ -175,15 +183,19 @@ export async function uploadChunks(
   return uploader.finish();
 }
 
-/**
- * The encoded pack of the chunks: frame headers written in place and each
- * chunk read from its file straight into its slot, a run of adjacent chunks
- * with one readv, so no chunk is copied or allocated on its own.
- */
-async function readPackBody(jobs: Job[]): Promise<Buffer> {
+function packBodySize(jobs: Job[]): number {
   let total = PACK_MAGIC.length + PACK_END.length;
   for (const { where } of jobs) total += PACK_FRAME_HEADER_BYTES + where.size;
-  const body = Buffer.allocUnsafe(total);
+  return total;
+}
+
+/**
+ * Encodes the chunks' pack into `body` (of packBodySize bytes): frame headers
+ * written in place and each chunk read from its file straight into its slot,
+ * a run of adjacent chunks with one readv, so no chunk is copied or allocated
+ * on its own.
+ */
+async function readPackBody(jobs: Job[], body: Buffer): Promise<void> {
   let at = PACK_MAGIC.copy(body, 0);
   const slots: Buffer[] = [];
   for (const { digest, where } of jobs) {
@@ -220,7 +232,6 @@ async function readPackBody(jobs: Job[]): Promise<Buffer> {
   } finally {
     await handle?.close();
   }
-  return body;
 }
 
 async function postWithRetry(http: HttpClient, body: Buffer, jobs: Job[]): Promise<void> {
