@@ -1,4 +1,4 @@
-import { SourceWorkerPool } from "../../blobs/source-worker-pool.js";
+import { SourceWorkerPool } from "../../blobs/chunking/source-worker-pool.js";
 
 /*
  * Source text rather than a module file, like the chunk workers: a worker
