@@ -1,6 +1,6 @@
-import { SourceWorkerPool } from "./source-worker-pool.js";
 import { chunkRange, type RangeJob, type RangeResult } from "./chunk-range.js";
 import { findCut } from "./find-cut.js";
+import { SourceWorkerPool } from "./source-worker-pool.js";
 import { CUT_MODULE_BYTES, makeWasmCutter } from "./wasm-find-cut.js";
 
 /*
