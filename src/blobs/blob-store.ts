@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { ApiError } from "../domain/errors.js";
+import type { PiecePool } from "./pack/piece-pool.js";
 
 /** Bytes to store: a buffer, a Node stream or any async iterable of chunks. */
 export type BlobSource = Uint8Array | Readable | AsyncIterable<Uint8Array>;
@@ -60,10 +61,11 @@ export interface BlobStore {
    * The blobs' pack frames (see pack-codec), in order, the bytes as stored
    * and NOT re-hashed: only for senders whose receiver verifies every blob
    * against its digest (pack downloads). A store that keeps frames side by
-   * side hands out whole runs of them at once. Throws `NotFoundError` naming
-   * a blob that is not stored.
+   * side hands out whole runs of them at once, read into buffers taken from
+   * `pool` when given (the caller gives each piece back once it is sent).
+   * Throws `NotFoundError` naming a blob that is not stored.
    */
-  frames(digests: readonly string[]): AsyncIterable<Uint8Array>;
+  frames(digests: readonly string[], pool?: PiecePool): AsyncIterable<Uint8Array>;
   /** Many puts made durable together; see BlobBatch. */
   batch(): BlobBatch;
   /**

@@ -1,7 +1,8 @@
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { BlobSource, BlobStore, StoredBlob } from "../blobs/blob-store.js";
 import { isDigest, parseDigest } from "../blobs/digest.js";
 import { PACK_END, PACK_MAGIC, PackDecoder, type PackEntry } from "../blobs/pack/pack-codec.js";
+import { PiecePool } from "../blobs/pack/piece-pool.js";
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from "../domain/errors.js";
 import type { RecentBlobs } from "./recent-blobs.js";
 import { piecesOf } from "./stream-pieces.js";
@@ -21,8 +22,20 @@ export interface PackUploadResult {
   bytes: number;
 }
 
+/** A pack download: its pieces, and how to give one back once it is sent. */
+export interface PackDownload {
+  pieces: AsyncIterable<Uint8Array>;
+  release(piece: Uint8Array): void;
+}
+
+/** Pooled download buffers: a run of frames (4 MiB) plus its last chunk fits one. */
+const PIECE_BYTES = 5 * 1024 * 1024;
+const PIECES_KEPT = 12;
+
 /** Content-addressed chunks as clients see them: ask what is missing, upload, download. */
 export class BlobService {
+  private readonly pieces = new PiecePool(PIECE_BYTES, PIECES_KEPT);
+
   constructor(
     private readonly deps: { blobs: BlobStore; recent: RecentBlobs; now: () => number },
   ) {}
@@ -98,12 +111,13 @@ export class BlobService {
   }
 
   /**
-   * The blobs as one pack stream, in the order asked. Every blob must exist
-   * (404 naming the first that does not). Bytes go out as stored, not
-   * re-hashed: the receiver verifies each against its digest, which is the
-   * check that matters and halves the work.
+   * The blobs as one pack, in the order asked, as pieces to send. Every blob
+   * must exist (404 naming the first that does not). Bytes go out as stored,
+   * not re-hashed: the receiver verifies each against its digest, which is
+   * the check that matters and halves the work. Give each piece back with
+   * `release` once it is written out, so its buffer serves the next.
    */
-  async openPack(digests: string[]): Promise<Readable> {
+  async openPack(digests: string[]): Promise<PackDownload> {
     const bad = digests.findIndex((d) => !isDigest(d));
     if (bad >= 0) {
       const problem = invalidDigestMessage(digests[bad] ?? "");
@@ -114,15 +128,15 @@ export class BlobService {
     const present = await this.deps.blobs.statMany(digests);
     const absent = digests.find((_, i) => !present[i]);
     if (absent !== undefined) throw new NotFoundError(`blob ${absent} not found`);
-    const stored = this.deps.blobs.frames(digests);
-    return Readable.from(
-      (async function* () {
+    const stored = this.deps.blobs.frames(digests, this.pieces);
+    return {
+      pieces: (async function* () {
         yield PACK_MAGIC;
         yield* stored;
         yield PACK_END;
       })(),
-      { objectMode: false },
-    );
+      release: (piece) => this.pieces.release(piece),
+    };
   }
 
   async open(digest: string): Promise<{ size: number; stream: Readable }> {

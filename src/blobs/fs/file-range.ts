@@ -9,27 +9,26 @@ import { isNotFound } from "./fs-errors.js";
  */
 export const SYNC_READ_MAX = 1024 * 1024;
 
-/** `size` bytes at `offset` of an open file, fewer if it ends first. */
-export function readRangeSync(fd: number, offset: number, size: number): Buffer {
-  const bytes = Buffer.allocUnsafe(size);
+/** Fills `target` from `offset` of an open file; returns the bytes read, fewer if it ends first. */
+export function readIntoSync(fd: number, offset: number, target: Uint8Array): number {
   let at = 0;
-  while (at < size) {
-    const n = readSync(fd, bytes, at, size - at, offset + at);
+  while (at < target.byteLength) {
+    const n = readSync(fd, target, at, target.byteLength - at, offset + at);
     if (n === 0) break;
     at += n;
   }
-  return at === size ? bytes : bytes.subarray(0, at);
+  return at;
 }
 
 /**
- * `size` bytes at `offset` of the file at `path`, fewer if it ends first, on a
- * descriptor of its own; undefined if there is no such file.
+ * Fills `target` from `offset` of the file at `path`, on a descriptor of its
+ * own; returns the bytes read, or undefined if there is no such file.
  */
-export async function readRange(
+export async function readInto(
   path: string,
   offset: number,
-  size: number,
-): Promise<Buffer | undefined> {
+  target: Uint8Array,
+): Promise<number | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, "r");
@@ -38,17 +37,33 @@ export async function readRange(
     throw error;
   }
   try {
-    const bytes = Buffer.allocUnsafe(size);
     let at = 0;
-    while (at < size) {
-      const { bytesRead } = await handle.read(bytes, at, size - at, offset + at);
+    while (at < target.byteLength) {
+      const { bytesRead } = await handle.read(target, at, target.byteLength - at, offset + at);
       if (bytesRead === 0) break;
       at += bytesRead;
     }
-    return at === size ? bytes : bytes.subarray(0, at);
+    return at;
   } finally {
     await handle.close();
   }
+}
+
+/** `size` bytes at `offset` of an open file, fewer if it ends first. */
+export function readRangeSync(fd: number, offset: number, size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  return bytes.subarray(0, readIntoSync(fd, offset, bytes));
+}
+
+/** `size` bytes at `offset` of the file at `path`, fewer if it ends first; undefined if there is no such file. */
+export async function readRange(
+  path: string,
+  offset: number,
+  size: number,
+): Promise<Buffer | undefined> {
+  const bytes = Buffer.allocUnsafe(size);
+  const read = await readInto(path, offset, bytes);
+  return read === undefined ? undefined : bytes.subarray(0, read);
 }
 
 /** A descriptor for reading, or undefined if there is no such file. */

@@ -21,6 +21,7 @@ import {
   parseDigest,
 } from "../digest.js";
 import { packFrameHeader } from "../pack/pack-codec.js";
+import type { PiecePool } from "../pack/piece-pool.js";
 import { openForReading, readRange, readRangeSync, SYNC_READ_MAX } from "./file-range.js";
 import { FsBlobBatch } from "./fs-blob-batch.js";
 import { isNotFound } from "./fs-errors.js";
@@ -262,7 +263,7 @@ export class FsBlobStore implements BlobStore {
     return digestFromHash(hash) === digest ? "ok" : "corrupt";
   }
 
-  async *frames(digests: readonly string[]): AsyncIterable<Uint8Array> {
+  async *frames(digests: readonly string[], pool?: PiecePool): AsyncIterable<Uint8Array> {
     for (const digest of digests) parseDigest(digest);
     for (const item of frameRuns(this.index.lookupMany(digests))) {
       if (typeof item === "number") {
@@ -273,10 +274,13 @@ export class FsBlobStore implements BlobStore {
         yield bytes;
         continue;
       }
-      const bytes = await this.packs.read(item.pack, item.start, item.end - item.start);
+      const size = item.end - item.start;
+      const bytes = pool ? pool.take(size) : Buffer.allocUnsafe(size);
+      const read = await this.packs.readInto(item.pack, item.start, bytes);
+      if (read !== size) pool?.release(bytes);
       // Removed (gc compacted it meanwhile) or cut: the receiver sees the stream fail.
-      if (!bytes) throw new NotFoundError(`blob ${digests[item.first]} not found`);
-      if (bytes.byteLength !== item.end - item.start) {
+      if (read === undefined) throw new NotFoundError(`blob ${digests[item.first]} not found`);
+      if (read !== size) {
         throw new BlobCorruptError(digests[item.last] as string, "a pack file cut short");
       }
       yield bytes;

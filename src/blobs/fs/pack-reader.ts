@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { openForReading, readRange, readRangeSync, SYNC_READ_MAX } from "./file-range.js";
+import { openForReading, readInto, readIntoSync, SYNC_READ_MAX } from "./file-range.js";
 
 /** Open pack files kept at once; a download reads many blobs from a few packs. */
 const OPEN_PACKS = 64;
@@ -27,10 +27,17 @@ export class PackReader {
 
   /** The bytes, fewer if the file was cut short; undefined if the pack file is gone. */
   async read(pack: string, offset: number, size: number): Promise<Uint8Array | undefined> {
+    const bytes = Buffer.allocUnsafe(size);
+    const read = await this.readInto(pack, offset, bytes);
+    return read === undefined ? undefined : bytes.subarray(0, read);
+  }
+
+  /** Fills `target` from `offset` of the pack; the bytes read, or undefined if the pack file is gone. */
+  async readInto(pack: string, offset: number, target: Uint8Array): Promise<number | undefined> {
     // On a descriptor of its own: the cache may close one while a read awaits.
-    if (size > SYNC_READ_MAX) return readRange(this.pathOf(pack), offset, size);
+    if (target.byteLength > SYNC_READ_MAX) return readInto(this.pathOf(pack), offset, target);
     const fd = this.descriptor(pack);
-    return fd === undefined ? undefined : readRangeSync(fd, offset, size);
+    return fd === undefined ? undefined : readIntoSync(fd, offset, target);
   }
 
   /** The bytes as a stream (for large blobs); undefined if the pack file is gone. */

@@ -12,6 +12,7 @@ import {
   StoredBlobResponse,
 } from "../../schemas/blob-schemas.js";
 import { withErrors } from "../../schemas/common-schemas.js";
+import { sendPieces } from "./send-pieces.js";
 
 const tags = ["blobs"];
 
@@ -41,8 +42,10 @@ export async function blobsRoutes(app: FastifyInstance, blobs: BlobService) {
       },
     },
     async (request, reply) => {
-      const stream = await blobs.openPack(request.body.digests);
-      return reply.header("content-type", PACK_MEDIA_TYPE).send(stream);
+      const pack = await blobs.openPack(request.body.digests);
+      // Written by hand so each piece's buffer is reused once the socket has it.
+      reply.hijack();
+      await sendPieces(reply.raw, { "content-type": PACK_MEDIA_TYPE }, pack.pieces, pack.release);
     },
   );
 
