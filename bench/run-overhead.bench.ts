@@ -16,7 +16,8 @@ import { startServerProcess } from "./support/server-process.js";
 import { median } from "./support/timing.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist/cli/main.js");
+/** Another build's entry point (a copy of dist/ from before a change) measures that build instead. */
+const CLI = process.env.LOCKSTEP_BENCH_CLI ?? join(ROOT, "dist/cli/main.js");
 const RUNS = Number(process.env.RUNS ?? 20);
 const TRAIN_RUNS = Number(process.env.TRAIN_RUNS ?? 5);
 const LONG_RUNS = Number(process.env.LONG_RUNS ?? 3);

@@ -1,5 +1,5 @@
 import { BadRequestError } from "../domain/errors.js";
-import { isValidSeed, MAX_SEED } from "./seeds.js";
+import { isValidSeed, MAX_SEED } from "./root-seed.js";
 
 /**
  * Variables exported to a run's command so that common frameworks behave

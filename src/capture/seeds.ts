@@ -1,35 +1,14 @@
-import { createHash, randomInt } from "node:crypto";
+import { createHash } from "node:crypto";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 import { BadRequestError } from "../domain/errors.js";
+import { isValidSeed, MAX_SEED } from "./root-seed.js";
 
-/** Largest root or derived seed: seeds are unsigned 32-bit integers. */
-export const MAX_SEED = 0xffff_ffff;
+export { drawRootSeed, isValidSeed, MAX_SEED, parseSeed } from "./root-seed.js";
 
 /** Prefix of the hashed message; a new derivation would get a new version tag. */
 export const SEED_DOMAIN = "lockstep-seed-v1";
-
-export function isValidSeed(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_SEED;
-}
-
-/** Checks a seed that came from a user (flag, SDK option) and returns it. */
-export function parseSeed(value: unknown): number {
-  const n = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (!isValidSeed(n)) {
-    throw new BadRequestError(
-      `Invalid seed ${JSON.stringify(value)}: expected an integer from 0 to ${MAX_SEED}`,
-    );
-  }
-  return n;
-}
-
-/** A root seed from the operating system's CSPRNG, for runs started without one. */
-export function drawRootSeed(): number {
-  // randomInt's upper bound is exclusive and must stay below 2^48.
-  return randomInt(0, MAX_SEED + 1);
-}
 
 /**
  * The seed for `label` under `root`: the first four bytes, big-endian, of

@@ -70,12 +70,7 @@ export class HttpClient {
 
   /** One attempt, no retries. */
   async once<T>(request: HttpRequest): Promise<T> {
-    const body =
-      request.body === undefined
-        ? undefined
-        : typeof request.body === "string"
-          ? request.body
-          : JSON.stringify(request.body);
+    const body = jsonBodyOf(request);
     const response = await this.fetch(request.path, {
       method: request.method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -100,6 +95,12 @@ export class HttpClient {
 }
 
 /** The parsed body of a 2xx response, or the server's error as LockstepApiError. */
+/** The request's body as JSON text (a string is sent as it is), or undefined. */
+export function jsonBodyOf(request: HttpRequest): string | undefined {
+  if (request.body === undefined) return undefined;
+  return typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+}
+
 export async function readJson(response: Response): Promise<unknown> {
   return parseApiAnswer(response.status, await response.text(), response.statusText);
 }

@@ -50,6 +50,11 @@ export class MetricBatcher {
     this.tags[key] = value;
   }
 
+  /** Sends what was logged and tagged so far now, rather than on the next tick of the timer. */
+  flush(): void {
+    this.seal();
+  }
+
   /** Sends the rest, then the run's status and end time; waits up to `timeoutMs`. */
   async end(status: EndStatus, timeoutMs = 30_000): Promise<FlushResult & { refusals: string[] }> {
     if (this.timer) clearInterval(this.timer);

@@ -1,12 +1,12 @@
 import { rmSync, type WriteStream } from "node:fs";
 import { captureRun } from "../../capture/capture-run.js";
 import type { Run } from "../../domain/run.js";
-import { LockstepApi } from "../../sdk/api-client.js";
 import { storeCapture } from "../../sdk/record-capture.js";
 import type { EndStatus } from "../../sdk/sdk-options.js";
 import { LogCapture } from "./log-capture.js";
 import { MetricBatcher } from "./metric-batcher.js";
 import { MetricsFileTailer } from "./metrics-file-tailer.js";
+import { NodeLockstepApi } from "./node-http-client.js";
 import { uploadOutputs } from "./outputs-upload.js";
 import type { ChildOutcome, ProcessSupervisor } from "./process-supervisor.js";
 import { envNumber, type Interruption } from "./run-follow-types.js";
@@ -44,7 +44,7 @@ export async function followRun(input: FollowInput): Promise<number> {
     input;
   const warnings: string[] = [];
   const warn = (message: string) => warnings.push(message);
-  const api = new LockstepApi({ baseUrl: input.trackingUri });
+  const api = new NodeLockstepApi({ baseUrl: input.trackingUri });
   const log = new LogCapture({
     http: api.http,
     runId: run.id,
@@ -93,6 +93,10 @@ export async function followRun(input: FollowInput): Promise<number> {
   interrupted.stop();
   sampler?.stop();
   await tailer.stop();
+  // The exit tags go out now, alongside the final uploads: only the end of the
+  // run has to wait for those, so the wrapper exits one round trip sooner.
+  setExitTags(batcher, outcome, interrupted);
+  batcher.flush();
   const [, outputs] = await Promise.all([
     log.finish(),
     uploadOutputs(api.http, { runId: run.id, cwd, paths: input.outputs }),
@@ -104,7 +108,7 @@ export async function followRun(input: FollowInput): Promise<number> {
     : outcome.exitCode === 0
       ? "FINISHED"
       : "FAILED";
-  await endRun(batcher, status, outcome, interrupted, warn);
+  await endRun(batcher, status, warn);
   rmSync(temp, { recursive: true, force: true });
 
   if (tailer.skipped > 0) warnings.push(`skipped ${tailer.skipped} malformed metric lines`);
@@ -113,13 +117,11 @@ export async function followRun(input: FollowInput): Promise<number> {
   return outcome.exitCode;
 }
 
-async function endRun(
+function setExitTags(
   batcher: MetricBatcher,
-  status: EndStatus,
   outcome: ChildOutcome,
   interrupted: Interruption,
-  warn: (message: string) => void,
-): Promise<void> {
+): void {
   const interruptedBy = interrupted.signal;
   const reason =
     interrupted.reason ??
@@ -127,6 +129,13 @@ async function endRun(
   batcher.setTag("lockstep.exit.code", String(outcome.exitCode));
   batcher.setTag("lockstep.exit.reason", reason);
   if (outcome.signal) batcher.setTag("lockstep.exit.signal", outcome.signal);
+}
+
+async function endRun(
+  batcher: MetricBatcher,
+  status: EndStatus,
+  warn: (message: string) => void,
+): Promise<void> {
   const result = await batcher.end(status);
   for (const refusal of result.refusals) warn(`the server refused a write: ${refusal}`);
   if (!result.complete) {

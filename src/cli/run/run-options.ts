@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "commander";
-import { isValidSeed, MAX_SEED } from "../../capture/seeds.js";
+import { isValidSeed, MAX_SEED } from "../../capture/root-seed.js";
 
 /** What `lockstep run` was given (commander's parse of INTERFACE.md's table). */
 export type RunOptions = {

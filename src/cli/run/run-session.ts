@@ -1,14 +1,14 @@
-import { createWriteStream, mkdtempSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import v8 from "node:v8";
 import { determinismEnv } from "../../capture/determinism-env.js";
-import { drawRootSeed } from "../../capture/seeds.js";
+import { drawRootSeed } from "../../capture/root-seed.js";
 import type { Run } from "../../domain/run.js";
-import { ProcessSupervisor } from "./process-supervisor.js";
+import type { ProcessSupervisor } from "./process-supervisor.js";
 import { createRunQuickly, endRunNotStarted } from "./run-creator.js";
 import { envNumber, type Interruption } from "./run-follow-types.js";
-import { recordRunInputs, resolveRunInputs } from "./run-inputs.js";
+import type { RunInputs } from "./run-inputs.js";
 import { baseEnvironment, childEnvironment, type RunOptions } from "./run-options.js";
 
 export type RunSessionInput = {
@@ -33,7 +33,8 @@ const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 // fetch parses HTTP with a WebAssembly module; V8's background optimisation of
 // it makes the process wait 300-800 ms at exit. The baseline compiler is ample
-// for the few requests a run sends.
+// for the few requests that still use fetch here (resolving --data and
+// --model; sweep agents and `lockstep reproduce` run sessions too).
 v8.setFlagsFromString("--liftoff-only");
 
 /**
@@ -45,7 +46,7 @@ export async function runSession(input: RunSessionInput): Promise<number> {
   const { argv, cwd, options } = input;
   const seed = options.seed ?? drawRootSeed();
   const determinism = determinismEnv(seed);
-  const inputs = await resolveRunInputs(input.trackingUri, options);
+  const inputs = await resolveInputs(input.trackingUri, options);
   const base = { ...baseEnvironment(process.env), ...inputs.env };
   const creating = createRunQuickly(input.trackingUri, {
     experimentName: options.experiment,
@@ -59,19 +60,37 @@ export async function runSession(input: RunSessionInput): Promise<number> {
 
   // From here on a run may exist: an interruption must end it, not orphan it RUNNING.
   const early = trapSignals();
-  const run = await creating.catch((error: unknown) => {
+  // While the server creates the run, what starts the command loads and its
+  // files are made: neither needs the run, and the command starts sooner.
+  const preparing = import("./process-supervisor.js").then(({ ProcessSupervisor }) => ({
+    ProcessSupervisor,
+    files: commandFiles(),
+  }));
+  // Handled at once: a failure must wait for the run's answer, not crash the process.
+  preparing.catch(() => undefined);
+  const discard = () =>
+    preparing.then(
+      ({ files }) => rmSync(files.temp, { recursive: true, force: true }),
+      () => undefined,
+    );
+  const run = await creating.catch(async (error: unknown) => {
     early.stop();
+    await discard();
     throw error;
   });
   process.stderr.write(`lockstep: run ${run.id}\n`);
   input.onRunCreated?.(run);
-  if (!early.signal) await recordRunInputs(input.trackingUri, run.id, inputs.io);
+  if (!early.signal && inputs.io.length > 0) {
+    const { recordRunInputs } = await import("./run-inputs.js");
+    await recordRunInputs(input.trackingUri, run.id, inputs.io);
+  }
   early.stop();
-  if (early.signal) return endRunNotStarted(input.trackingUri, run.id, early.signal);
-
-  const temp = mkdtempSync(join(tmpdir(), "lockstep-run-"));
-  const metricsFile = join(temp, "metrics.jsonl");
-  writeFileSync(metricsFile, "");
+  if (early.signal) {
+    await discard();
+    return endRunNotStarted(input.trackingUri, run.id, early.signal);
+  }
+  const { ProcessSupervisor, files } = await preparing;
+  const { temp, metricsFile, logPath } = files;
 
   const env = childEnvironment({
     base,
@@ -82,7 +101,6 @@ export async function runSession(input: RunSessionInput): Promise<number> {
     params: input.params,
     metricsFile,
   });
-  const logPath = join(temp, "output.log");
   const logStream = createWriteStream(logPath);
   // Until run-follow.ts takes over: a write error must not crash the wrapper.
   logStream.on("error", () => undefined);
@@ -126,6 +144,23 @@ export async function runSession(input: RunSessionInput): Promise<number> {
       ? { metricFlushIntervalMs: input.metricFlushIntervalMs }
       : {}),
   });
+}
+
+type CommandFiles = { temp: string; metricsFile: string; logPath: string };
+
+/** A private folder with the command's metrics file and output log. */
+function commandFiles(): CommandFiles {
+  const temp = mkdtempSync(join(tmpdir(), "lockstep-run-"));
+  const metricsFile = join(temp, "metrics.jsonl");
+  writeFileSync(metricsFile, "");
+  return { temp, metricsFile, logPath: join(temp, "output.log") };
+}
+
+/** `--data` and `--model`, resolved; their code loads only when one is given. */
+async function resolveInputs(trackingUri: string, options: RunOptions): Promise<RunInputs> {
+  if (options.data.length === 0 && options.model === undefined) return { env: {}, io: [] };
+  const { resolveRunInputs } = await import("./run-inputs.js");
+  return resolveRunInputs(trackingUri, options);
 }
 
 /**
