@@ -15,23 +15,23 @@ import { PackIndex } from "../../src/blobs/fs/pack-index.js";
 export function storedBlobLocation(
   blobsDir: string,
   digest: string,
-): { path: string; offset: number; size: number } {
+): { path: string; offset: number } {
   const indexPath = join(blobsDir, "packs", "index.sqlite");
   if (existsSync(indexPath)) {
     const index = PackIndex.open(indexPath);
     try {
       const packed = index.lookup(digest);
-      if (packed) return { path: join(blobsDir, "packs", packed.pack), ...packed };
+      if (packed) return { path: join(blobsDir, "packs", packed.pack), offset: packed.offset };
     } finally {
       index.close();
     }
   }
+  return { path: loosePath(blobsDir, digest), offset: 0 };
+}
+
+function loosePath(blobsDir: string, digest: string): string {
   const hex = digest.replace(/^sha256:/, "");
-  return {
-    path: join(blobsDir, "sha256", hex.slice(0, 2), hex.slice(2, 4), hex),
-    offset: 0,
-    size: -1,
-  };
+  return join(blobsDir, "sha256", hex.slice(0, 2), hex.slice(2, 4), hex);
 }
 
 /** Removes every stored byte behind the server's back (the index stays, so reads fail). */
@@ -54,8 +54,7 @@ export function deleteStoredBlob(blobsDir: string, digest: string): void {
       index.close();
     }
   }
-  const hex = digest.replace(/^sha256:/, "");
-  rmSync(join(blobsDir, "sha256", hex.slice(0, 2), hex.slice(2, 4), hex), { force: true });
+  rmSync(loosePath(blobsDir, digest), { force: true });
 }
 
 /** Inverts one byte of a file in place (read-only files too, as root or owner). */

@@ -1,12 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Run } from "../../src/domain/run.js";
-import { type RunningServer, startServer } from "../../src/server/start-server.js";
 import type { SweepView } from "../../src/sweeps/sweep-views.js";
 import { SweepWorkspace } from "./support/sweep-cli.js";
-import { storeTargets } from "./support/sweep-stores.js";
+import { serverOnTarget, storeTargets } from "./support/sweep-stores.js";
 
 /** Four trials, fast: x from a list, y from another. */
 const GRID_SPEC = {
@@ -32,21 +30,8 @@ function trialLines(ws: SweepWorkspace): TrialLine[] {
 
 for (const target of await storeTargets()) {
   describe(`sweep agents against a server on ${target.name}`, () => {
-    let server: RunningServer;
-    let cleanupStore: () => Promise<void>;
+    const server = serverOnTarget(target);
     let ws: SweepWorkspace;
-    const blobs = mkdtempSync(join(tmpdir(), "lockstep-sweep-blobs-"));
-
-    beforeAll(async () => {
-      const db = await target.open();
-      cleanupStore = db.cleanup;
-      server = await startServer({ host: "127.0.0.1", port: 0, storeUrl: db.url, blobsUrl: blobs });
-    });
-    afterAll(async () => {
-      await server.close();
-      await cleanupStore();
-      rmSync(blobs, { recursive: true, force: true });
-    });
 
     async function createSweep(spec: unknown): Promise<string> {
       const created = await ws.run(server.url, [

@@ -1,13 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Run } from "../../src/domain/run.js";
-import { type RunningServer, startServer } from "../../src/server/start-server.js";
 import type { SweepView, TrialView } from "../../src/sweeps/sweep-views.js";
 import { SweepWorkspace } from "./support/sweep-cli.js";
-import { storeTargets } from "./support/sweep-stores.js";
+import { serverOnTarget, storeTargets } from "./support/sweep-stores.js";
 
 /**
  * An agent paused (SIGSTOP) for longer than its lease, on a live trial: the
@@ -60,20 +58,7 @@ const CASES = [
 
 for (const target of await storeTargets()) {
   describe(`a sweep agent that loses its lease, against a server on ${target.name}`, () => {
-    let server: RunningServer;
-    let cleanupStore: () => Promise<void>;
-    const blobs = mkdtempSync(join(tmpdir(), "lockstep-sweep-blobs-"));
-
-    beforeAll(async () => {
-      const db = await target.open();
-      cleanupStore = db.cleanup;
-      server = await startServer({ host: "127.0.0.1", port: 0, storeUrl: db.url, blobsUrl: blobs });
-    });
-    afterAll(async () => {
-      await server.close();
-      await cleanupStore();
-      rmSync(blobs, { recursive: true, force: true });
-    });
+    const server = serverOnTarget(target);
 
     async function getJson<T>(path: string): Promise<T> {
       const response = await fetch(`${server.url}${path}`);

@@ -30,7 +30,8 @@ export async function durabilityBarrier(
   await Promise.all([...files, ...dirs].map(fsyncPath));
 }
 
-async function fsyncPath(path: string): Promise<void> {
+/** Makes a file's writes, or a folder's entries, survive a power cut. */
+export async function fsyncPath(path: string): Promise<void> {
   if (process.platform === "win32") return;
   const handle = await open(path, "r");
   try {

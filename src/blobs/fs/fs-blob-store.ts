@@ -22,11 +22,12 @@ import {
 } from "../digest.js";
 import { packFrameHeader } from "../pack/pack-codec.js";
 import type { PiecePool } from "../pack/piece-pool.js";
+import { fsyncPath } from "./durability-barrier.js";
 import { openForReading, readRange, readRangeSync, SYNC_READ_MAX } from "./file-range.js";
 import { FsBlobBatch } from "./fs-blob-batch.js";
 import { isNotFound } from "./fs-errors.js";
 import { compactPacks } from "./pack-compaction.js";
-import { type PackedLocation, PackIndex } from "./pack-index.js";
+import { PackIndex } from "./pack-index.js";
 import { PackReader } from "./pack-reader.js";
 import { recoverUnindexedPacks } from "./pack-recovery.js";
 import { frameRuns } from "./pack-runs.js";
@@ -147,7 +148,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(digest: string): Promise<Readable | undefined> {
-    const packed = this.lookupPacked(digest);
+    const packed = this.index.lookup(digest);
     let source: Readable | undefined;
     if (packed) {
       source = this.packs.stream(packed.pack, packed.offset, packed.size);
@@ -207,7 +208,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async writtenAt(digest: string): Promise<number | undefined> {
-    const packed = this.lookupPacked(digest);
+    const packed = this.index.lookup(digest);
     if (packed) return packed.writtenAt;
     try {
       return (await stat(this.pathOf(digest))).mtimeMs;
@@ -247,7 +248,7 @@ export class FsBlobStore implements BlobStore {
 
   async verify(digest: string): Promise<"ok" | "missing" | "corrupt"> {
     const hash = createDigestHash();
-    if (this.lookupPacked(digest)) {
+    if (this.index.lookup(digest)) {
       const bytes = await this.readStored(digest);
       if (!bytes) return "missing";
       hash.update(bytes);
@@ -281,7 +282,9 @@ export class FsBlobStore implements BlobStore {
       // Removed (gc compacted it meanwhile) or cut: the receiver sees the stream fail.
       if (read === undefined) throw new NotFoundError(`blob ${digests[item.first]} not found`);
       if (read !== size) {
-        throw new BlobCorruptError(digests[item.last] as string, "a pack file cut short");
+        throw new Error(
+          `Pack file ${item.pack} is cut short: blob ${digests[item.last]} is not whole there; run data verify`,
+        );
       }
       yield bytes;
     }
@@ -300,12 +303,8 @@ export class FsBlobStore implements BlobStore {
     });
   }
 
-  private lookupPacked(digest: string): PackedLocation | undefined {
-    return this.index.lookup(digest);
-  }
-
   private statSync(digest: string): { size: number } | undefined {
-    const packed = this.lookupPacked(digest);
+    const packed = this.index.lookup(digest);
     // A pack file removed behind the store's back must read as missing, so a
     // client uploads those chunks again instead of trusting the index.
     if (packed) return this.packs.exists(packed.pack) ? { size: packed.size } : undefined;
@@ -324,11 +323,11 @@ export class FsBlobStore implements BlobStore {
   private async readStored(digest: string): Promise<Uint8Array | undefined> {
     // Twice: compaction may move the blob between the lookup and the read.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const packed = this.lookupPacked(digest);
+      const packed = this.index.lookup(digest);
       if (!packed) break;
       const bytes = await this.packs.read(packed.pack, packed.offset, packed.size);
       if (bytes) return bytes;
-      const moved = this.lookupPacked(digest);
+      const moved = this.index.lookup(digest);
       if (moved?.pack === packed.pack) return undefined;
     }
     return this.readLoose(digest);
@@ -360,10 +359,10 @@ export class FsBlobStore implements BlobStore {
     const created = await mkdir(dir, { recursive: true });
     // A racing put of the same bytes may rename first; replacing identical bytes is harmless.
     await rename(tempPath, finalPath);
-    await syncDirectory(dir);
+    await fsyncPath(dir);
     if (created !== undefined) {
-      await syncDirectory(dirname(dir));
-      await syncDirectory(this.blobDir);
+      await fsyncPath(dirname(dir));
+      await fsyncPath(this.blobDir);
     }
   }
 
@@ -430,17 +429,6 @@ async function* chunksOf(source: BlobSource): AsyncIterable<Uint8Array> {
     if (chunk instanceof Uint8Array) yield chunk;
     else if (typeof chunk === "string") yield Buffer.from(chunk, "utf8");
     else throw new TypeError("A blob source must yield Uint8Array chunks");
-  }
-}
-
-/** Makes a rename or a new entry in `dir` survive a power cut. */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === "win32") return;
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

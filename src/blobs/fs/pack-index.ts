@@ -189,10 +189,6 @@ export class PackIndex {
     this.db.prepare("DELETE FROM packs WHERE name = ?").run(pack);
     return true;
   }
-
-  isEmpty(): boolean {
-    return this.db.prepare("SELECT 1 FROM packs LIMIT 1").get() === undefined;
-  }
 }
 
 function key(digest: string): Buffer {

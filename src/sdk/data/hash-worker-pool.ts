@@ -1,11 +1,6 @@
 import { SourceWorkerPool } from "../../blobs/chunking/source-worker-pool.js";
 
-/*
- * Source text rather than a module file, like the chunk workers: a worker
- * cannot load a .ts file under Node 20's loaders, and this runs the same from
- * compiled JS, tsx and vitest. The bytes are read in place from shared
- * memory, so a job costs a message, not a copy.
- */
+/* The bytes are read in place from shared memory, so a job costs a message, not a copy. */
 const WORKER_SOURCE = `"use strict";
 const { parentPort } = require("node:worker_threads");
 const { createHash } = require("node:crypto");

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { type RunningServer, startServer } from "../../../src/server/start-server.js";
 import { createTestDatabase, postgresAvailable } from "../../support/postgres.js";
 
 /** A store URL for one test file, and how to clean it up. */
@@ -29,4 +31,30 @@ export async function storeTargets(): Promise<StoreTarget[]> {
     },
   };
   return (await postgresAvailable()) ? [sqlite, postgres] : [sqlite];
+}
+
+/**
+ * A real server on `target`'s store for the enclosing describe block: started
+ * before its tests, closed and cleaned up after. Read `url` inside tests.
+ */
+export function serverOnTarget(target: StoreTarget): { readonly url: string } {
+  let server: RunningServer | undefined;
+  let cleanupStore: (() => Promise<void>) | undefined;
+  const blobs = mkdtempSync(join(tmpdir(), "lockstep-sweep-blobs-"));
+  beforeAll(async () => {
+    const db = await target.open();
+    cleanupStore = db.cleanup;
+    server = await startServer({ host: "127.0.0.1", port: 0, storeUrl: db.url, blobsUrl: blobs });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await cleanupStore?.();
+    rmSync(blobs, { recursive: true, force: true });
+  });
+  return {
+    get url() {
+      if (!server) throw new Error("the server starts in beforeAll");
+      return server.url;
+    },
+  };
 }

@@ -45,7 +45,13 @@ export async function blobsRoutes(app: FastifyInstance, blobs: BlobService) {
       const pack = await blobs.openPack(request.body.digests);
       // Written by hand so each piece's buffer is reused once the socket has it.
       reply.hijack();
-      await sendPieces(reply.raw, { "content-type": PACK_MEDIA_TYPE }, pack.pieces, pack.release);
+      await sendPieces(
+        reply.raw,
+        { "content-type": PACK_MEDIA_TYPE },
+        pack.pieces,
+        pack.release,
+        (err) => request.log.error({ err }, "pack download cut short"),
+      );
     },
   );
 
