@@ -190,7 +190,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async statMany(digests: readonly string[]): Promise<({ size: number } | undefined)[]> {
-    for (const digest of digests) parseDigest(digest);
+    // lookupMany checks every digest (BadRequestError) before it looks any up.
     const packs = new Map<string, boolean>();
     return this.index.lookupMany(digests).map((packed, i) => {
       if (!packed) return this.looseStat(digests[i] as string);
@@ -265,7 +265,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async *frames(digests: readonly string[], pool?: PiecePool): AsyncIterable<Uint8Array> {
-    for (const digest of digests) parseDigest(digest);
+    // lookupMany checks every digest (BadRequestError) before it looks any up.
     for (const item of frameRuns(this.index.lookupMany(digests))) {
       if (typeof item === "number") {
         const digest = digests[item] as string;
