@@ -179,7 +179,10 @@ export class ChunkPrefetch {
       let batchBytes = 0;
       const check = (to: number) => {
         if (pool && slab && to > batchFrom) {
-          checks.push(checkInPool(pool, slab, chunks, views, batchFrom, to));
+          const checking = checkInPool(pool, slab, chunks, views, batchFrom, to);
+          // Awaited in order below; a later batch may fail while an earlier one is awaited.
+          checking.catch(() => undefined);
+          checks.push(checking);
         }
         batchFrom = to;
         batchBytes = 0;
